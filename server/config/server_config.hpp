@@ -1,0 +1,130 @@
+// ServerConfig: every startup setting of plenum-server with its default, in one place, grouped
+// into slices that are passed down on their own. Plain data, built once by load_config().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/log/logger.hpp"
+
+namespace plenum::server::config {
+
+// Murmur master's name rules (Meta.cpp); ` -=` is the range 0x20..0x3D, so spaces, digits and
+// most punctuation are allowed. The whole name must match.
+inline constexpr std::string_view kDefaultUsernamePattern = R"([ -=\w\[\]\{\}\(\)\@\|\.]+)";
+inline constexpr std::string_view kDefaultChannelNamePattern = R"([ -=\w\#\[\]\{\}\(\)\@\|]+)";
+
+// Listener modes of a plenary channel (DESIGN.md §4).
+enum class ListenerMode : std::uint8_t { All, TopK, Mix };
+std::string_view to_string(ListenerMode mode) noexcept;
+std::optional<ListenerMode> parse_listener_mode(std::string_view text) noexcept;
+std::optional<log::Level> parse_log_level(std::string_view text) noexcept;
+
+struct NetworkConfig {
+  std::string host;                  // host: "" = every interface, IPv4 and IPv6
+  std::uint16_t port = 64738;        // port: TCP and UDP
+  std::chrono::seconds timeout{30};  // timeout: silence on TCP before a client is dropped
+  bool allow_ping = true;            // allowping: answer unauthenticated UDP query pings
+  bool send_version = true;          // sendversion: release/OS strings in Version
+  bool operator==(const NetworkConfig&) const = default;
+};
+
+struct AccessConfig {
+  std::string server_password;  // serverpassword: "" = none
+  bool cert_required = false;   // certrequired: reject clients without a certificate
+  std::string username_pattern{kDefaultUsernamePattern};  // username
+  bool operator==(const AccessConfig&) const = default;
+};
+
+struct LimitsConfig {
+  std::uint32_t users = 100;            // users: concurrent users (Debian's ini value)
+  std::uint32_t users_per_channel = 0;  // usersperchannel: 0 = unlimited
+  std::uint32_t message_limit = 1;      // messagelimit: rate-limited messages per second
+  std::uint32_t message_burst = 5;      // messageburst: bucket size
+  bool operator==(const LimitsConfig&) const = default;
+};
+
+struct ChannelConfig {
+  std::string root_name = "Plenum";   // registerName: name of the root channel
+  std::uint32_t default_channel = 0;  // defaultchannel: where new users land
+  bool remember_channel = true;       // rememberchannel: registered users rejoin their last
+  std::uint32_t nesting_limit = 10;   // channelnestinglimit
+  std::uint32_t count_limit = 1000;   // channelcountlimit
+  std::string name_pattern{kDefaultChannelNamePattern};  // channelname
+  bool operator==(const ChannelConfig&) const = default;
+};
+
+struct TextConfig {
+  std::string welcome_text = "Welcome to this Plenum server.";  // welcometext
+  std::uint32_t text_message_length = 5000;     // textmessagelength: chars, 0 = unlimited
+  std::uint32_t image_message_length = 131072;  // imagemessagelength: chars, 0 = unlimited
+  bool allow_html = true;                       // allowhtml
+  bool operator==(const TextConfig&) const = default;
+};
+
+struct VoiceConfig {
+  // bandwidth: bits/s per user. Murmur 1.3.4's and Debian's 72000, not master's 558000: it fits
+  // a 40 kbit/s Opus stream in 20 ms packets (54.8 kbit/s with headers) and stops a client from
+  // sending hi-fi music to a room of hundreds.
+  std::uint32_t bandwidth_bps = 72000;
+  bool operator==(const VoiceConfig&) const = default;
+};
+
+// [plenary]: defaults for channels that have no per-channel setting in the database.
+struct PlenaryConfig {
+  ListenerMode mode = ListenerMode::All;  // mode
+  std::uint32_t topk = 4;                 // topk: speakers forwarded in topk mode
+  std::uint32_t mix_bitrate_bps = 16000;  // mix_bitrate: Opus bitrate of the mix stream
+  bool operator==(const PlenaryConfig&) const = default;
+};
+
+// DESIGN.md §5: personal data stays out of logs unless the operator opts in.
+struct PrivacyConfig {
+  bool log_ip = false;
+  bool log_names = false;
+  bool operator==(const PrivacyConfig&) const = default;
+};
+
+struct StorageConfig {
+  std::filesystem::path data_dir = "./data";  // data_dir: database and generated certificate
+  std::filesystem::path database;             // database: "" = <data_dir>/plenum.sqlite
+  std::filesystem::path database_path() const;
+  bool operator==(const StorageConfig&) const = default;
+};
+
+// Both empty: a self-signed certificate is generated into data_dir. Only sslCert: the key is
+// read from the same file (as Murmur does).
+struct TlsConfig {
+  std::filesystem::path cert_file;  // sslCert
+  std::filesystem::path key_file;   // sslKey
+  bool operator==(const TlsConfig&) const = default;
+};
+
+struct TlsFiles {
+  std::filesystem::path cert;
+  std::filesystem::path key;
+  bool generated = false;  // true: the server creates both when they do not exist yet
+};
+
+struct ServerConfig {
+  NetworkConfig network;
+  AccessConfig access;
+  LimitsConfig limits;
+  ChannelConfig channels;
+  TextConfig text;
+  VoiceConfig voice;
+  PlenaryConfig plenary;
+  PrivacyConfig privacy;
+  StorageConfig storage;
+  TlsConfig tls;
+  log::Level log_level = log::Level::Info;  // log_level: debug|info|warn|error
+
+  TlsFiles tls_files() const;
+  bool operator==(const ServerConfig&) const = default;
+};
+
+}  // namespace plenum::server::config

@@ -1,0 +1,218 @@
+#include "server/control/control_plane.hpp"
+
+#include "server/control/dispatch.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace plenum::server::control {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+std::string_view to_string(DropCause cause) {
+  switch (cause) {
+    case DropCause::TlsHandshake: return "tls handshake failed";
+    case DropCause::HandshakeTimeout: return "tls handshake timeout";
+    case DropCause::LoginTimeout: return "no login within the deadline";
+    case DropCause::IdleTimeout: return "idle timeout";
+    case DropCause::OversizeFrame: return "oversize frame";
+    case DropCause::UnknownMessageType: return "unknown message type";
+    case DropCause::UndecodableMessage: return "undecodable message";
+    case DropCause::SendQueueOverflow: return "send queue overflow";
+    case DropCause::Banned: return "banned";
+    case DropCause::Count: break;
+  }
+  return "?";
+}
+
+}  // namespace
+
+ControlLimits make_control_limits(const config::ServerConfig& config) {
+  ControlLimits limits;
+  limits.idle_timeout = config.network.timeout;
+  return limits;
+}
+
+ControlPlane::ControlPlane(asio::any_io_executor executor, const config::ServerConfig& config,
+                           log::Logger& logger, asio::ssl::context& tls, store::Store& store,
+                           LoadedState loaded)
+    : executor_{std::move(executor)},
+      config_{config},
+      logger_{logger},
+      tls_{tls},
+      persistence_{store},
+      limits_{make_control_limits(config)},
+      state_{std::move(loaded.state)},
+      accounts_{std::move(loaded.accounts)},
+      bans_{std::move(loaded.bans)},
+      sweep_timer_{executor_} {
+  if (loaded.fresh) persistence_.save_everything(state_, accounts_);
+}
+
+tcp::endpoint ControlPlane::listen() {
+  const auto port = static_cast<asio::ip::port_type>(config_.network.port);
+  std::vector<tcp::endpoint> endpoints;
+  if (config_.network.host.empty()) {
+    endpoints.emplace_back(asio::ip::address_v6::any(), port);  // dual-stack when the OS allows
+  } else {
+    endpoints.emplace_back(asio::ip::make_address(config_.network.host), port);
+  }
+  for (auto& endpoint : endpoints) {
+    auto acceptor = std::make_unique<tcp::acceptor>(executor_);
+    boost::system::error_code ec;
+    acceptor->open(endpoint.protocol(), ec);
+    if (ec && endpoint.address().is_v6() && config_.network.host.empty()) {
+      // No IPv6 on this machine: fall back to IPv4 only.
+      endpoint = tcp::endpoint(asio::ip::address_v4::any(), port);
+      acceptor->open(endpoint.protocol());
+    } else if (ec) {
+      throw boost::system::system_error(ec, "open listener");
+    }
+    acceptor->set_option(tcp::acceptor::reuse_address(true));
+    if (endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false));
+    acceptor->bind(endpoint);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    acceptors_.push_back(std::move(acceptor));
+  }
+  return acceptors_.front()->local_endpoint();
+}
+
+void ControlPlane::start() {
+  for (auto& acceptor : acceptors_) {
+    asio::co_spawn(executor_, accept_loop(*acceptor), asio::detached);
+  }
+  asio::co_spawn(executor_, sweep_loop(), asio::detached);
+}
+
+void ControlPlane::stop() {
+  stopping_ = true;
+  boost::system::error_code ignored;
+  for (auto& acceptor : acceptors_) acceptor->close(ignored);
+  sweep_timer_.cancel();
+  // Copy: stop() unregisters each session from sessions_.
+  auto sessions = sessions_;
+  for (auto& [id, session] : sessions) session->stop("server shutting down");
+}
+
+awaitable<void> ControlPlane::accept_loop(tcp::acceptor& acceptor) {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping_) co_return;
+      // Out of file descriptors and the like: keep serving the sessions we have.
+      logger_.warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    const std::uint32_t id = state_.users().allocate_session();
+    auto session = std::make_shared<Session>(*this, Session::Stream(std::move(socket), tls_), id);
+    sessions_.emplace(id, session);
+    logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
+    session->start();
+  }
+}
+
+awaitable<void> ControlPlane::sweep_loop() {
+  while (!stopping_) {
+    sweep_timer_.expires_after(limits_.sweep_interval);
+    auto [ec] = co_await sweep_timer_.async_wait(use_tuple);
+    if (ec || stopping_) co_return;
+    sweep();
+  }
+}
+
+void ControlPlane::sweep() {
+  const auto now = Session::Clock::now();
+  std::vector<std::pair<std::shared_ptr<Session>, DropCause>> expired;
+  for (auto& [id, session] : sessions_) {
+    switch (session->phase()) {
+      case SessionPhase::TlsHandshake:
+        if (now - session->connected_at() > limits_.tls_handshake_timeout)
+          expired.emplace_back(session, DropCause::HandshakeTimeout);
+        break;
+      case SessionPhase::Connected:
+      case SessionPhase::Verifying:
+        if (now - session->connected_at() > limits_.login_timeout)
+          expired.emplace_back(session, DropCause::LoginTimeout);
+        break;
+      case SessionPhase::Authenticated:
+        if (now - session->last_activity() > limits_.idle_timeout)
+          expired.emplace_back(session, DropCause::IdleTimeout);
+        break;
+      case SessionPhase::Closing: break;
+    }
+  }
+  for (auto& [session, cause] : expired) count_drop(*session, cause, {});
+}
+
+void ControlPlane::on_tls_established(Session& session) {
+  if (is_banned(session)) {
+    count_drop(session, DropCause::Banned, {});
+    return;
+  }
+  send_server_version(*this, session);
+}
+
+void ControlPlane::on_frame(Session& session, std::uint16_t type, protocol::ByteView payload) {
+  auto message = protocol::decode_control_message(type, payload);
+  if (!message) {
+    const bool unknown = message.error() == protocol::make_error_code(protocol::ControlError::UnknownType);
+    count_drop(session, unknown ? DropCause::UnknownMessageType : DropCause::UndecodableMessage,
+               fmt::format("type {}", type));
+    return;
+  }
+  dispatch(*this, session, std::move(*message));
+}
+
+void ControlPlane::on_protocol_violation(Session& session, DropCause cause, std::string_view detail) {
+  count_drop(session, cause, detail);
+}
+
+void ControlPlane::count_drop(Session& session, DropCause cause, std::string_view detail) {
+  ++drops_[static_cast<std::size_t>(cause)];
+  // One line per cause and session; the cause, never the content.
+  if (detail.empty()) {
+    logger_.info("session {}: closed: {}", session.id(), to_string(cause));
+  } else {
+    logger_.info("session {}: closed: {} ({})", session.id(), to_string(cause), detail);
+  }
+  session.stop(to_string(cause));
+}
+
+void ControlPlane::on_session_closed(Session& session, SessionPhase was, std::string_view reason) {
+  const std::uint32_t id = session.id();
+  if (was == SessionPhase::Authenticated) remove_user(session, Removal{});
+  logger_.debug("session {}: closed ({})", id, reason);
+  state_.users().release_session(id);
+  // Keep the Session alive until its coroutines have unwound: erase on the next turn.
+  asio::post(executor_, [this, id] { sessions_.erase(id); });
+}
+
+Session* ControlPlane::find_session(std::uint32_t id) noexcept {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void ControlPlane::send_to(std::uint32_t session, protocol::Bytes frame) {
+  if (Session* target = find_session(session); target && target->authenticated())
+    target->deliver(std::move(frame));
+}
+
+void ControlPlane::broadcast(const protocol::Bytes& frame, const std::function<bool(const Session&)>& filter) {
+  for (auto& [id, session] : sessions_) {
+    if (!session->authenticated()) continue;
+    if (filter && !filter(*session)) continue;
+    session->deliver(frame);
+  }
+}
+
+}  // namespace plenum::server::control

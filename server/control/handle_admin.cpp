@@ -1,0 +1,151 @@
+// Admin requests on users: UserRemove (kick/ban, §2.9), BanList (§2.11), UserList (§2.18).
+// Each needs its permission on the root channel.
+#include "server/control/control_plane.hpp"
+#include "server/control/denial.hpp"
+#include "server/control/dispatch.hpp"
+#include "server/state/user_rules.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <fmt/chrono.h>
+
+#include <ctime>
+
+namespace plenum::server::control {
+
+namespace {
+
+using state::Permission;
+
+bool require_root(ControlPlane& plane, Session& session, state::Permission permission) {
+  if (plane.state().has_permission(session.id(), state::kRootChannel, permission)) return true;
+  send_missing(session, permission, state::kRootChannel);
+  return false;
+}
+
+std::optional<store::BanAddress> ban_address_of(const std::string& text) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(text, ec);
+  if (ec) return std::nullopt;
+  const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
+                                  : address.to_v6();
+  store::BanAddress ban;
+  ban.bytes = v6.to_bytes();
+  ban.mask_bits = 128;
+  return ban;
+}
+
+std::string iso8601(std::int64_t unix_seconds) {
+  const std::time_t t = unix_seconds;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}", utc);
+}
+
+std::int64_t parse_iso8601(const std::string& text) {
+  std::tm utc{};
+  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &utc)) return std::time(nullptr);
+  return timegm(&utc);
+}
+
+}  // namespace
+
+void handle_user_remove(ControlPlane& plane, Session& session, const MumbleProto::UserRemove& message) {
+  const bool ban = message.ban() || message.ban_certificate() || message.ban_ip();
+  Session* target = plane.find_session(message.session());
+  const auto* user = plane.state().users().find(message.session());
+  if (!target || !user) return;
+  const auto verdict = state::check_kick(plane.state(), session.id(), message.session(), ban);
+  if (verdict.denied()) {
+    send_denial(session, verdict.denial());
+    return;
+  }
+  if (!verdict.allowed()) return;
+  if (ban) {
+    store::BanRecord record;
+    record.cert_hash = user->cert_hash;
+    // An address is stored only when the admin bans the address, or when the user has no
+    // certificate, which leaves the address as the only thing a ban can hold on to.
+    if (message.ban_ip() || user->cert_hash.empty()) record.address = ban_address_of(target->remote_address);
+    record.name = user->name;
+    record.reason = message.reason();
+    record.start = std::time(nullptr);
+    plane.bans().push_back(std::move(record));
+    plane.persistence().save_bans(plane.bans());
+  }
+  plane.logger().info("session {}: {} session {}", session.id(), ban ? "banned" : "kicked", target->id());
+  plane.remove_user(*target, Removal{session.id(), message.reason(), ban});
+  target->finish(ban ? "banned" : "kicked");
+}
+
+void handle_ban_list(ControlPlane& plane, Session& session, const MumbleProto::BanList& message) {
+  if (!require_root(plane, session, Permission::Ban)) return;
+  if (message.query()) {
+    MumbleProto::BanList reply;
+    for (const auto& ban : plane.bans()) {
+      auto* entry = reply.add_bans();
+      if (ban.address) {
+        entry->set_address(std::string{reinterpret_cast<const char*>(ban.address->bytes.data()), 16});
+        entry->set_mask(ban.address->mask_bits);
+      } else {
+        entry->set_address(std::string(16, '\0'));
+        entry->set_mask(0);
+      }
+      if (ban.name) entry->set_name(*ban.name);
+      if (!ban.cert_hash.empty()) entry->set_hash(ban.cert_hash);
+      entry->set_reason(ban.reason);
+      entry->set_start(iso8601(ban.start));
+      entry->set_duration(ban.duration);
+    }
+    session.send(reply);
+    return;
+  }
+  std::vector<store::BanRecord> bans;
+  for (const auto& entry : message.bans()) {
+    store::BanRecord record;
+    // A zero mask over zero bytes is a certificate-only ban in our own replies.
+    if (entry.address().size() == 16 && entry.mask() > 0) {
+      store::BanAddress address;
+      std::memcpy(address.bytes.data(), entry.address().data(), 16);
+      address.mask_bits = static_cast<std::uint8_t>(std::min<std::uint32_t>(entry.mask(), 128));
+      record.address = address;
+    }
+    record.cert_hash = entry.hash();
+    if (entry.has_name()) record.name = entry.name();
+    record.reason = entry.reason();
+    record.start = entry.has_start() ? parse_iso8601(entry.start()) : std::time(nullptr);
+    record.duration = entry.duration();
+    if (record.address || !record.cert_hash.empty()) bans.push_back(std::move(record));
+  }
+  plane.bans() = std::move(bans);
+  plane.persistence().save_bans(plane.bans());
+  plane.logger().info("session {}: ban list replaced ({} entries)", session.id(), plane.bans().size());
+}
+
+void handle_user_list(ControlPlane& plane, Session& session, const MumbleProto::UserList& message) {
+  if (!require_root(plane, session, Permission::Register)) return;
+  if (message.users_size() == 0) {
+    MumbleProto::UserList reply;
+    for (const auto& [id, account] : plane.accounts().accounts()) {
+      if (id == state::kSuperUserId) continue;
+      auto* user = reply.add_users();
+      user->set_user_id(id);
+      user->set_name(account.name);
+      if (account.last_channel) user->set_last_channel(*account.last_channel);
+    }
+    session.send(reply);
+    return;
+  }
+  for (const auto& change : message.users()) {
+    const state::UserId id = change.user_id();
+    if (id == state::kSuperUserId || !plane.accounts().find(id)) continue;
+    if (change.has_name()) {
+      if (!state::valid_user_name(change.name(), plane.state().user_names())) continue;
+      if (plane.accounts().rename(id, change.name())) plane.persistence().save_account(*plane.accounts().find(id));
+    } else {
+      plane.unregister(id);
+    }
+  }
+}
+
+}  // namespace plenum::server::control

@@ -1,0 +1,132 @@
+// Read-only requests: PermissionQuery, QueryUsers, UserStats, RequestBlob
+// (MUMBLE_PROTOCOL.md §2.15, §2.20, §2.22, §2.10).
+#include "server/control/control_plane.hpp"
+#include "server/control/dispatch.hpp"
+#include "server/control/state_messages.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+namespace plenum::server::control {
+
+namespace {
+
+void fill_stats(MumbleProto::UserStats::Stats& out, const protocol::CryptStats& in) {
+  out.set_good(in.good);
+  out.set_late(in.late);
+  out.set_lost(in.lost);
+  out.set_resync(in.resync);
+}
+
+// 16 bytes, IPv4 as ::ffff:a.b.c.d (§2.11).
+std::string address_bytes(const std::string& text) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(text, ec);
+  if (ec) return {};
+  const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
+                                  : address.to_v6();
+  const auto bytes = v6.to_bytes();
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+void handle_permission_query(ControlPlane& plane, Session& session, const MumbleProto::PermissionQuery& message) {
+  const auto channel = message.channel_id();
+  if (!plane.state().channels().contains(channel)) return;
+  MumbleProto::PermissionQuery reply;
+  reply.set_channel_id(channel);
+  reply.set_permissions(plane.state().permission_query_value(session.id(), channel));
+  session.send(reply);
+}
+
+void handle_query_users(ControlPlane& plane, Session& session, const MumbleProto::QueryUsers& message) {
+  MumbleProto::QueryUsers reply;
+  for (const auto id : message.ids()) {
+    if (const auto* account = plane.accounts().find(id)) {
+      reply.add_ids(id);
+      reply.add_names(account->name);
+    }
+  }
+  for (const auto& name : message.names()) {
+    if (const auto* account = plane.accounts().find_by_name(name)) {
+      reply.add_ids(account->id);
+      reply.add_names(account->name);
+    }
+  }
+  session.send(reply);
+}
+
+void handle_user_stats(ControlPlane& plane, Session& session, const MumbleProto::UserStats& message) {
+  const state::SessionId target_id = message.has_session() ? message.session() : session.id();
+  const auto* user = plane.state().users().find(target_id);
+  Session* target = plane.find_session(target_id);
+  if (!user || !target) return;
+  const auto* asker = plane.state().users().find(session.id());
+  const bool self = target_id == session.id();
+  // Details (certificates, version, address) only for oneself or those who may ban; packet
+  // statistics for oneself and users in the same channel (§2.22).
+  const bool details = self || plane.state().has_permission(session.id(), state::kRootChannel, state::Permission::Ban);
+  const bool packets = self || details || (asker && asker->channel == user->channel);
+
+  MumbleProto::UserStats reply;
+  reply.set_session(target_id);
+  reply.set_stats_only(message.stats_only());
+  if (packets) {
+    fill_stats(*reply.mutable_from_client(), target->client_report);
+    fill_stats(*reply.mutable_from_server(), target->crypt_stats);
+    reply.set_udp_packets(static_cast<std::uint32_t>(target->udp_packets));
+    reply.set_tcp_packets(static_cast<std::uint32_t>(target->tcp_packets));
+    reply.set_udp_ping_avg(target->udp_ping_avg);
+    reply.set_udp_ping_var(target->udp_ping_var);
+    reply.set_tcp_ping_avg(target->tcp_ping_avg);
+    reply.set_tcp_ping_var(target->tcp_ping_var);
+  }
+  const auto now = Session::Clock::now();
+  reply.set_onlinesecs(static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - target->connected_at()).count()));
+  reply.set_idlesecs(static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - target->last_activity()).count()));
+  if (details && !message.stats_only()) {
+    auto* version = reply.mutable_version();
+    protocol::set_version(*version, target->client_version);
+    version->set_release(target->client_release);
+    version->set_os(target->client_os);
+    reply.set_opus(user->opus);
+    reply.set_strong_certificate(user->strong_certificate);
+    reply.set_bandwidth(plane.config().voice.bandwidth_bps);
+    if (!target->peer_certificate_der.empty()) reply.add_certificates(target->peer_certificate_der);
+    // The address is personal data: only an admin asking explicitly sees it, never the log.
+    if (const auto bytes = address_bytes(target->remote_address); !bytes.empty()) reply.set_address(bytes);
+  }
+  session.send(reply);
+}
+
+void handle_request_blob(ControlPlane& plane, Session& session, const MumbleProto::RequestBlob& message) {
+  const auto& users = plane.state().users();
+  for (const auto id : message.session_texture()) {
+    const auto* user = users.find(id);
+    if (!user || user->texture.empty()) continue;
+    MumbleProto::UserState reply;
+    reply.set_session(id);
+    reply.set_texture(std::string{reinterpret_cast<const char*>(user->texture.data()), user->texture.size()});
+    session.send(reply);
+  }
+  for (const auto id : message.session_comment()) {
+    const auto* user = users.find(id);
+    if (!user || user->comment.empty()) continue;
+    MumbleProto::UserState reply;
+    reply.set_session(id);
+    reply.set_comment(user->comment);
+    session.send(reply);
+  }
+  for (const auto id : message.channel_description()) {
+    const auto* channel = plane.state().channels().find(id);
+    if (!channel || channel->description.empty()) continue;
+    MumbleProto::ChannelState reply;
+    reply.set_channel_id(id);
+    reply.set_description(channel->description);
+    session.send(reply);
+  }
+}
+
+}  // namespace plenum::server::control

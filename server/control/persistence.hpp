@@ -1,0 +1,53 @@
+// Persistence: converts between the store's plain records and the live state. Loading runs once
+// at startup; every change the control plane makes is turned into records here and posted to
+// the Store, which writes on its own thread (the control plane never waits for the disk).
+#pragma once
+
+#include "server/config/server_config.hpp"
+#include "server/state/account_registry.hpp"
+#include "server/state/server_state.hpp"
+#include "server/store/records.hpp"
+
+#include <vector>
+
+namespace plenum::server::store { class Store; }
+
+namespace plenum::server::control {
+
+struct LoadedState {
+  state::ServerState state;
+  state::AccountRegistry accounts;
+  std::vector<store::BanRecord> bans;
+  bool fresh = false;  // the database was empty: the defaults must be written
+};
+
+state::StateRules state_rules(const config::ServerConfig& config);
+
+// A fresh database yields the root channel with Murmur's default ACL, named `registerName`.
+// Throws std::runtime_error when stored channels do not form a tree.
+LoadedState load_state(const store::StoredState& stored, const config::ServerConfig& config);
+
+// The records that describe one channel (attributes, ACL entries, groups).
+store::ChannelRecord channel_record(const state::Channel& channel);
+std::vector<store::AclRecord> acl_records(const state::Channel& channel);
+std::vector<store::GroupRecord> group_records(const state::Channel& channel);
+store::RegisteredUser account_record(const state::Account& account);
+
+// Posts writes to the store. Temporary channels are never stored.
+class Persistence {
+ public:
+  explicit Persistence(store::Store& store) noexcept : store_{store} {}
+
+  void save_everything(const state::ServerState& state, const state::AccountRegistry& accounts);
+  // Attributes, ACL entries, groups and links of one channel.
+  void save_channel(const state::ServerState& state, state::ChannelId id);
+  void remove_channels(const std::vector<state::ChannelId>& ids);
+  void save_account(const state::Account& account);
+  void remove_account(state::UserId id);
+  void save_bans(const std::vector<store::BanRecord>& bans);
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace plenum::server::control

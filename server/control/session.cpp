@@ -1,0 +1,166 @@
+#include "server/control/session.hpp"
+
+#include "protocol/tls_identity.hpp"
+#include "server/control/control_plane.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+namespace plenum::server::control {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+std::string_view to_string(SessionPhase phase) noexcept {
+  switch (phase) {
+    case SessionPhase::TlsHandshake: return "tls-handshake";
+    case SessionPhase::Connected: return "connected";
+    case SessionPhase::Verifying: return "verifying";
+    case SessionPhase::Authenticated: return "authenticated";
+    case SessionPhase::Closing: return "closing";
+  }
+  return "?";
+}
+
+Session::Session(ControlPlane& plane, Stream stream, std::uint32_t id)
+    : plane_{plane},
+      stream_{std::move(stream)},
+      id_{id},
+      reader_{plane.limits().max_frame_payload},
+      write_wakeup_{stream_.get_executor()},
+      connected_at_{Clock::now()},
+      last_activity_{connected_at_},
+      message_bucket_{plane.config().limits.message_limit, plane.config().limits.message_burst, connected_at_},
+      plugin_bucket_{4, 15, connected_at_} {
+  write_wakeup_.expires_at(Clock::time_point::max());
+  boost::system::error_code ignored;
+  const auto endpoint = stream_.lowest_layer().remote_endpoint(ignored);
+  if (!ignored) remote_address = endpoint.address().to_string();
+}
+
+void Session::start() {
+  asio::co_spawn(stream_.get_executor(),
+                 [self = shared_from_this()]() -> awaitable<void> { co_await self->run(); },
+                 asio::detached);
+}
+
+awaitable<void> Session::run() {
+  // The session's root: nothing thrown below may escape and take the server down.
+  try {
+    // The handshake deadline is enforced by the plane's sweep (ControlPlane::sweep), which
+    // calls stop() and so closes the socket under this operation.
+    auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (ec || stopped_) {
+      stop(ec ? "tls handshake failed" : "closed during tls handshake");
+      co_return;
+    }
+    on_tls_established();
+    co_await (read_loop() || write_loop());
+  } catch (const std::exception& e) {
+    plane_.logger().warn("session {}: closed after internal error: {}", id_, e.what());
+  }
+  stop("connection closed");
+}
+
+void Session::on_tls_established() {
+  phase_ = SessionPhase::Connected;
+  last_activity_ = Clock::now();
+  if (X509* peer = SSL_get1_peer_certificate(stream_.native_handle())) {
+    cert_hash = protocol::certificate_sha1_hex(*peer);
+    unsigned char* der = nullptr;
+    const int length = i2d_X509(peer, &der);
+    if (length > 0) peer_certificate_der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+    // Mumble calls a certificate "strong" when it verifies against a CA; we accept
+    // self-signed ones, which Mumble counts as not strong.
+    strong_certificate = SSL_get_verify_result(stream_.native_handle()) == X509_V_OK;
+    X509_free(peer);
+  }
+  plane_.on_tls_established(*this);
+}
+
+awaitable<void> Session::read_loop() {
+  while (!stopped_) {
+    auto buffer = reader_.prepare(16 * 1024);
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buffer.data(), buffer.size()), use_tuple);
+    if (ec) co_return;
+    reader_.commit(n);
+    while (!stopped_) {
+      auto frame = reader_.next();
+      if (!frame) {
+        plane_.on_protocol_violation(*this, DropCause::OversizeFrame, frame.error().message());
+        co_return;
+      }
+      if (!*frame) break;
+      if (finishing_) continue;
+      last_activity_ = Clock::now();
+      ++tcp_packets;
+      plane_.on_frame(*this, (*frame)->type, (*frame)->payload);
+    }
+  }
+}
+
+awaitable<void> Session::write_loop() {
+  while (!stopped_) {
+    if (write_queue_.empty()) {
+      if (finishing_) {
+        stop(finish_reason_);
+        co_return;
+      }
+      co_await write_wakeup_.async_wait(use_tuple);
+      continue;
+    }
+    // Gather what is queued into one TLS record stream write.
+    std::vector<asio::const_buffer> buffers;
+    const std::size_t batch = std::min<std::size_t>(write_queue_.size(), 64);
+    buffers.reserve(batch);
+    for (std::size_t i = 0; i < batch; ++i)
+      buffers.emplace_back(write_queue_[i].data(), write_queue_[i].size());
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, use_tuple);
+    if (ec) co_return;
+    queued_bytes_ -= n;
+    write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(batch));
+  }
+}
+
+void Session::deliver(protocol::Bytes frame) {
+  if (stopped_) return;
+  queued_bytes_ += frame.size();
+  write_queue_.push_back(std::move(frame));
+  // A client that stops reading must not make the server buffer without bound.
+  if (queued_bytes_ > plane_.limits().max_queued_bytes) {
+    plane_.on_protocol_violation(*this, DropCause::SendQueueOverflow, "client not reading");
+    return;
+  }
+  write_wakeup_.cancel_one();
+}
+
+void Session::finish(std::string reason) {
+  if (stopped_ || finishing_) return;
+  finishing_ = true;
+  finish_reason_ = std::move(reason);
+  write_wakeup_.cancel_one();
+}
+
+void Session::stop(std::string_view reason) {
+  if (stopped_) return;
+  stopped_ = true;
+  const SessionPhase was = phase_;
+  phase_ = SessionPhase::Closing;
+  boost::system::error_code ignored;
+  stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.lowest_layer().close(ignored);
+  write_wakeup_.cancel();
+  plane_.on_session_closed(*this, was, reason);
+}
+
+}  // namespace plenum::server::control

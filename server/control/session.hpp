@@ -1,0 +1,114 @@
+// Session: one TLS control connection, from handshake to close. Owned by the ControlPlane's
+// executor (single thread); its coroutines run there and everything it owns dies with it.
+// Shape of the Asio C++20 chat server: deliver() queues and wakes the writer, stop() is the
+// single exit.
+#pragma once
+
+#include "protocol/bytes.hpp"
+#include "protocol/control_frame.hpp"
+#include "protocol/control_message.hpp"
+#include "protocol/crypt_state_ocb2.hpp"
+#include "protocol/version.hpp"
+#include "server/state/leaky_bucket.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "Mumble.pb.h"
+
+namespace plenum::server::control {
+
+class ControlPlane;
+
+// TlsHandshake -> Connected (Version/Authenticate expected) -> [Verifying: a password is being
+// checked off-thread] -> Authenticated -> Closing.
+enum class SessionPhase : std::uint8_t { TlsHandshake, Connected, Verifying, Authenticated, Closing };
+
+std::string_view to_string(SessionPhase phase) noexcept;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+  using Clock = std::chrono::steady_clock;
+
+  Session(ControlPlane& plane, Stream stream, std::uint32_t id);
+
+  void start();
+  // Queues one complete frame; the writer sends frames in order. Never blocks.
+  void deliver(protocol::Bytes frame);
+  template <class Message>
+  void send(const Message& message) {
+    deliver(protocol::encode_frame(message));
+  }
+  // Ends the session (idempotent): closes the socket, wakes both loops, unregisters.
+  void stop(std::string_view reason);
+  // Sends what is queued (a Reject, a kick notice), then stops. Frames read meanwhile are ignored.
+  void finish(std::string reason);
+  bool finishing() const noexcept { return finishing_; }
+
+  std::uint32_t id() const noexcept { return id_; }
+  SessionPhase phase() const noexcept { return phase_; }
+  void set_phase(SessionPhase phase) noexcept { phase_ = phase; }
+  bool authenticated() const noexcept { return phase_ == SessionPhase::Authenticated; }
+
+  // What the peer told us and what TLS showed.
+  protocol::Version client_version{};
+  std::string client_release;
+  std::string client_os;
+  std::string cert_hash;        // SHA-1 hex of the client's leaf certificate, empty if none
+  bool strong_certificate = false;
+  std::string remote_address;   // for bans and UDP matching only; logged only with log_ip
+  std::string peer_certificate_der;  // for UserStats, asked by the user or an admin
+
+  // UDP crypto keys handed out at login (CryptSetup); the voice plane gets a copy.
+  protocol::CryptStateOCB2 crypt;
+  // Our decrypt statistics for this client (Ping replies), and what the client reports.
+  protocol::CryptStats crypt_stats;
+  protocol::CryptStats client_report;
+  float udp_ping_avg = 0, udp_ping_var = 0, tcp_ping_avg = 0, tcp_ping_var = 0;
+  std::uint64_t tcp_packets = 0;
+  std::uint64_t udp_packets = 0;
+  // Whisper/shout targets by id 1..30, as the client registered them.
+  std::map<std::uint32_t, MumbleProto::VoiceTarget> voice_targets;
+
+  // Murmur's per-client limits on chatty messages (§8.4) and plugin data (§2.25).
+  bool allow_rate_limited() { return message_bucket_.try_consume(Clock::now()); }
+  bool allow_plugin_message() { return plugin_bucket_.try_consume(Clock::now()); }
+
+  Clock::time_point connected_at() const noexcept { return connected_at_; }
+  Clock::time_point last_activity() const noexcept { return last_activity_; }
+  std::size_t queued_bytes() const noexcept { return queued_bytes_; }
+
+ private:
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> write_loop();
+  void on_tls_established();
+
+  ControlPlane& plane_;
+  Stream stream_;
+  std::uint32_t id_;
+  SessionPhase phase_ = SessionPhase::TlsHandshake;
+  protocol::FrameReader reader_;
+  std::deque<protocol::Bytes> write_queue_;
+  std::size_t queued_bytes_ = 0;
+  boost::asio::steady_timer write_wakeup_;
+  Clock::time_point connected_at_;
+  Clock::time_point last_activity_;
+  state::LeakyBucket message_bucket_;
+  state::LeakyBucket plugin_bucket_;
+  bool stopped_ = false;
+  bool finishing_ = false;
+  std::string finish_reason_;
+};
+
+}  // namespace plenum::server::control

@@ -1,0 +1,49 @@
+#include "server/control/tls_context.hpp"
+
+#include "protocol/tls_identity.hpp"
+
+#include <openssl/ssl.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace plenum::server::control {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Accept any client certificate: the hash is the identity; OpenSSL's verdict only decides
+// whether Mumble would call it "strong".
+int accept_any_certificate(int /*preverified*/, X509_STORE_CTX* /*context*/) { return 1; }
+
+protocol::TlsIdentity obtain_identity(const config::TlsFiles& files, const std::string& common_name) {
+  if (files.generated && !std::filesystem::exists(files.cert)) {
+    std::filesystem::create_directories(files.cert.parent_path());
+    auto identity = protocol::generate_self_signed(common_name, 3650);
+    protocol::write_identity(identity, files.cert, files.key);
+    return identity;
+  }
+  return protocol::load_identity(files.cert, files.key);
+}
+
+}  // namespace
+
+asio::ssl::context make_server_tls_context(const config::TlsFiles& files, const std::string& common_name) {
+  const protocol::TlsIdentity identity = obtain_identity(files, common_name);
+  asio::ssl::context context{asio::ssl::context::tls_server};
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX* native = context.native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  context.use_certificate_chain(asio::buffer(identity.certificate_pem));
+  context.use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
+  // Ask for a client certificate without requiring one and without a CA list (as Murmur).
+  SSL_CTX_set_verify(native, SSL_VERIFY_PEER, accept_any_certificate);
+  // Session resumption is pointless for long-lived voice connections.
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+  return context;
+}
+
+}  // namespace plenum::server::control

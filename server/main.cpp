@@ -1,0 +1,35 @@
+// plenum-server: flags -> ServerConfig -> Server -> run. Nothing else (STYLE.md §1).
+#include "server/config/load_config.hpp"
+#include "server/server.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+  using namespace plenum::server;
+  config::Startup startup;
+  try {
+    startup = config::load_config(argc, argv);
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  }
+  if (startup.help) {
+    fmt::print("{}", config::help_text());
+    return 0;
+  }
+  try {
+    Server server{std::move(startup.config), startup.superuser_password};
+    const auto endpoint = server.endpoint();
+    fmt::print("plenum-server listening on {}:{} (tcp+udp)\n", endpoint.address().to_string(), endpoint.port());
+    std::fflush(stdout);
+    server.run();
+  } catch (const std::exception& e) {
+    // Startup failures (database, certificate, port in use) are configuration problems.
+    fmt::print(stderr, "plenum-server: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}

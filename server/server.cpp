@@ -1,0 +1,84 @@
+#include "server/server.hpp"
+
+#include "server/control/control_plane.hpp"
+#include "server/control/persistence.hpp"
+#include "server/control/tls_context.hpp"
+#include "server/store/database.hpp"
+#include "server/store/password_hash.hpp"
+#include "server/store/store.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <sys/resource.h>
+
+#include <csignal>
+
+namespace plenum::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Each connection is a file descriptor; the default soft limit (1024) would cap a plenary
+// server far below its `users` setting.
+void raise_file_limit(log::Logger& logger) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) logger.warn("could not raise the open-file limit");
+}
+
+control::LoadedState open_state(const config::ServerConfig& config, store::Database& database,
+                                const std::optional<std::string>& superuser_password, log::Logger& logger) {
+  auto loaded = control::load_state(database.load(), config);
+  if (superuser_password) {
+    auto* superuser = loaded.accounts.find_mutable(state::kSuperUserId);
+    superuser->password_hash = store::hash_password(*superuser_password);
+    database.upsert_user(control::account_record(*superuser));
+    logger.info("superuser password set");
+  }
+  return loaded;
+}
+
+}  // namespace
+
+Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password)
+    : config_{std::move(config)},
+      logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
+      tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
+      signals_{control_io_, SIGINT, SIGTERM} {
+  raise_file_limit(logger_);
+  auto database = std::make_unique<store::Database>(config_.storage.database_path());
+  auto loaded = open_state(config_, *database, superuser_password, logger_);
+  store_ = std::make_unique<store::Store>(std::move(database), logger_);
+  control_ = std::make_unique<control::ControlPlane>(control_io_.get_executor(), config_, logger_, tls_,
+                                                     *store_, std::move(loaded));
+  endpoint_ = control_->listen();
+  control_->start();
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    logger_.info("signal {}: shutting down", signal);
+    control_->stop();
+  });
+}
+
+Server::~Server() {
+  // The control plane goes first (it posts writes), then the store flushes and closes.
+  control_.reset();
+  store_.reset();
+}
+
+void Server::run() {
+  control_io_.run();
+  logger_.info("stopped");
+}
+
+void Server::stop() {
+  asio::post(control_io_, [this] {
+    boost::system::error_code ignored;
+    signals_.cancel(ignored);
+    control_->stop();
+  });
+}
+
+}  // namespace plenum::server

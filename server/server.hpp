@@ -1,0 +1,48 @@
+// Server: builds the planes from a ServerConfig, wires them and owns their lifetimes.
+// Construction does all fallible startup work (database, certificate, listeners) and throws;
+// run() then serves until stop() or SIGINT/SIGTERM.
+#pragma once
+
+#include "server/config/server_config.hpp"
+#include "server/log/logger.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace plenum::server {
+
+namespace store { class Store; }
+namespace control { class ControlPlane; }
+
+class Server {
+ public:
+  // `superuser_password`: when set, stored (hashed) for SuperUser before serving.
+  Server(config::ServerConfig config, const std::optional<std::string>& superuser_password);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The address clients connect to (TCP and UDP share the port).
+  boost::asio::ip::tcp::endpoint endpoint() const noexcept { return endpoint_; }
+  void run();
+  // Thread-safe.
+  void stop();
+
+ private:
+  config::ServerConfig config_;
+  log::Logger logger_;
+  boost::asio::io_context control_io_{1};
+  std::unique_ptr<store::Store> store_;
+  boost::asio::ssl::context tls_;
+  std::unique_ptr<control::ControlPlane> control_;
+  boost::asio::signal_set signals_;
+  boost::asio::ip::tcp::endpoint endpoint_;
+};
+
+}  // namespace plenum::server
