@@ -3,12 +3,16 @@
 #include "server/server.hpp"
 
 #include <fmt/core.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include <cstdio>
 #include <exception>
 
 int main(int argc, char** argv) {
   using namespace plenum::server;
+  // libprotobuf logs bad client input (invalid UTF-8 in a string field) on its own, with the
+  // content; undecodable messages are counted and logged by the control plane instead.
+  google::protobuf::SetLogHandler(nullptr);
   config::Startup startup;
   try {
     startup = config::load_config(argc, argv);

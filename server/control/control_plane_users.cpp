@@ -1,8 +1,8 @@
 // ControlPlane: the user lifecycle (join, move, leave, kick, ghost) and bans.
 #include "server/control/control_plane.hpp"
+#include "server/control/peer_address.hpp"
 #include "server/control/state_messages.hpp"
 
-#include <boost/asio/ip/address.hpp>
 
 #include <ctime>
 
@@ -105,32 +105,13 @@ std::string ControlPlane::remote_address_of(std::uint32_t session) const {
   return it == sessions_.end() ? std::string{} : it->second->remote_address;
 }
 
-namespace {
-
-bool address_matches(const store::BanAddress& ban, const std::string& text) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(text, ec);
-  if (ec) return false;
-  const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
-                                  : address.to_v6();
-  const auto bytes = v6.to_bytes();
-  const unsigned bits = std::min<unsigned>(ban.mask_bits, 128);
-  for (unsigned bit = 0; bit < bits; ++bit) {
-    const unsigned byte = bit / 8;
-    const auto mask = static_cast<std::uint8_t>(0x80U >> (bit % 8));
-    if ((bytes[byte] & mask) != (ban.bytes[byte] & mask)) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool ControlPlane::is_banned(const Session& session) const {
   const std::int64_t now = std::time(nullptr);
+  const auto address = mapped_address(session.remote_address);
   for (const auto& ban : bans_) {
     if (ban.duration != 0 && now >= ban.start + ban.duration) continue;
     if (!ban.cert_hash.empty() && ban.cert_hash == session.cert_hash) return true;
-    if (ban.address && address_matches(*ban.address, session.remote_address)) return true;
+    if (ban.address && address && same_prefix(ban.address->bytes, *address, ban.address->mask_bits)) return true;
   }
   return false;
 }

@@ -3,9 +3,9 @@
 #include "server/control/control_plane.hpp"
 #include "server/control/denial.hpp"
 #include "server/control/dispatch.hpp"
+#include "server/control/peer_address.hpp"
 #include "server/state/user_rules.hpp"
 
-#include <boost/asio/ip/address.hpp>
 
 #include <fmt/chrono.h>
 
@@ -24,15 +24,9 @@ bool require_root(ControlPlane& plane, Session& session, state::Permission permi
 }
 
 std::optional<store::BanAddress> ban_address_of(const std::string& text) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(text, ec);
-  if (ec) return std::nullopt;
-  const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
-                                  : address.to_v6();
-  store::BanAddress ban;
-  ban.bytes = v6.to_bytes();
-  ban.mask_bits = 128;
-  return ban;
+  const auto bytes = mapped_address(text);
+  if (!bytes) return std::nullopt;
+  return store::BanAddress{*bytes, 128};
 }
 
 std::string iso8601(std::int64_t unix_seconds) {

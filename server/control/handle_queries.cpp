@@ -2,9 +2,9 @@
 // (MUMBLE_PROTOCOL.md §2.15, §2.20, §2.22, §2.10).
 #include "server/control/control_plane.hpp"
 #include "server/control/dispatch.hpp"
+#include "server/control/peer_address.hpp"
 #include "server/control/state_messages.hpp"
 
-#include <boost/asio/ip/address.hpp>
 
 namespace plenum::server::control {
 
@@ -15,17 +15,6 @@ void fill_stats(MumbleProto::UserStats::Stats& out, const protocol::CryptStats& 
   out.set_late(in.late);
   out.set_lost(in.lost);
   out.set_resync(in.resync);
-}
-
-// 16 bytes, IPv4 as ::ffff:a.b.c.d (§2.11).
-std::string address_bytes(const std::string& text) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(text, ec);
-  if (ec) return {};
-  const auto v6 = address.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, address.to_v4())
-                                  : address.to_v6();
-  const auto bytes = v6.to_bytes();
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 }  // namespace
@@ -96,7 +85,8 @@ void handle_user_stats(ControlPlane& plane, Session& session, const MumbleProto:
     reply.set_bandwidth(plane.config().voice.bandwidth_bps);
     if (!target->peer_certificate_der.empty()) reply.add_certificates(target->peer_certificate_der);
     // The address is personal data: only an admin asking explicitly sees it, never the log.
-    if (const auto bytes = address_bytes(target->remote_address); !bytes.empty()) reply.set_address(bytes);
+    if (const auto bytes = mapped_address(target->remote_address))
+      reply.set_address(std::string{reinterpret_cast<const char*>(bytes->data()), bytes->size()});
   }
   session.send(reply);
 }

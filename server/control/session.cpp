@@ -59,8 +59,9 @@ awaitable<void> Session::run() {
     // The handshake deadline is enforced by the plane's sweep (ControlPlane::sweep), which
     // calls stop() and so closes the socket under this operation.
     auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
-    if (ec || stopped_) {
-      stop(ec ? "tls handshake failed" : "closed during tls handshake");
+    if (stopped_) co_return;  // the sweep's timeout or a shutdown closed it, and said why
+    if (ec) {
+      plane_.on_protocol_violation(*this, DropCause::TlsHandshake, ec.message());
       co_return;
     }
     on_tls_established();

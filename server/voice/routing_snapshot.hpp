@@ -1,0 +1,55 @@
+// RoutingSnapshot: who hears whom, resolved once on the control plane from the server state and
+// the voice targets, then shared read-only with the voice plane (STYLE.md §3). Immutable once
+// published as std::shared_ptr<const RoutingSnapshot>; the voice thread swaps in each new one.
+#pragma once
+
+#include "protocol/voice_packet.hpp"
+#include "server/state/ids.hpp"
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace plenum::server::voice {
+
+using state::ChannelId;
+using state::SessionId;
+
+// One receiver of one packet and why it hears it (the context written into the packet).
+struct Delivery {
+  SessionId receiver = 0;
+  protocol::AudioContext context = protocol::AudioContext::Normal;
+
+  bool operator==(const Delivery&) const = default;
+};
+
+// A speaker's routes. Deaf users never appear as receivers anywhere in a snapshot.
+struct SpeakerRoutes {
+  ChannelId channel = state::kRootChannel;
+  // mute, suppress or self_mute (§5): nothing this user sends is forwarded.
+  bool silenced = false;
+  // Target 0: the channels whose (hearing) members get context 0, the speaker's own first, then
+  // linked channels where the speaker has Speak. Empty when silenced.
+  std::vector<ChannelId> normal_channels;
+  // Targets 1..30 as registered: receivers sorted by session, each once with the smallest
+  // context, the speaker excluded. An id missing here is unknown (the packet is dropped).
+  std::vector<std::pair<std::uint8_t, std::vector<Delivery>>> whisper_targets;
+
+  const std::vector<Delivery>* whisper_target(std::uint8_t id) const noexcept;
+};
+
+struct RoutingSnapshot {
+  // Every authenticated user, by session.
+  std::unordered_map<SessionId, SpeakerRoutes> speakers;
+  // Hearing (not deaf) members of each channel that has any, ascending sessions.
+  std::unordered_map<ChannelId, std::vector<SessionId>> listeners;
+  // Authenticated users that are not bots: what the server-query ping reports (1.5+).
+  std::uint32_t user_count = 0;
+
+  const SpeakerRoutes* speaker(SessionId session) const noexcept;
+  std::span<const SessionId> listeners_in(ChannelId channel) const noexcept;
+};
+
+}  // namespace plenum::server::voice

@@ -1,0 +1,50 @@
+#include "server/voice/voice_counters.hpp"
+
+#include <fmt/core.h>
+
+namespace plenum::server::voice {
+
+std::string_view to_string(DropReason reason) noexcept {
+  switch (reason) {
+    case DropReason::TooShort: return "too_short";
+    case DropReason::TooLong: return "too_long";
+    case DropReason::UnknownEndpoint: return "unknown_endpoint";
+    case DropReason::TrialBudget: return "trial_budget";
+    case DropReason::DecryptFailed: return "decrypt_failed";
+    case DropReason::Replay: return "replay";
+    case DropReason::Malformed: return "malformed";
+    case DropReason::NotOpus: return "not_opus";
+    case DropReason::Unrouted: return "unrouted";
+    case DropReason::Silenced: return "silenced";
+    case DropReason::UnknownTarget: return "unknown_target";
+    case DropReason::OverBandwidth: return "over_bandwidth";
+    case DropReason::TunnelPing: return "tunnel_ping";
+    case DropReason::SendFailed: return "send_failed";
+    case DropReason::Count: break;
+  }
+  return "?";
+}
+
+std::uint64_t VoiceCounters::total_drops() const noexcept {
+  std::uint64_t total = 0;
+  for (const auto count : drops) total += count;
+  return total;
+}
+
+std::string VoiceCounters::summary() const {
+  std::string out = fmt::format(
+      "in={} tunnel_in={} voice={} pings={} queries={} learned={} trials={} encodings={} out={} "
+      "tunnel_out={} drops:",
+      datagrams_in, tunnel_in, voice_packets, pings_answered, queries_answered, endpoints_learned,
+      trial_decrypts, encodings, udp_out, tunnel_out);
+  bool any = false;
+  for (std::size_t i = 0; i < drops.size(); ++i) {
+    if (drops[i] == 0) continue;
+    out += fmt::format(" {}={}", to_string(static_cast<DropReason>(i)), drops[i]);
+    any = true;
+  }
+  if (!any) out += " none";
+  return out;
+}
+
+}  // namespace plenum::server::voice

@@ -1,0 +1,26 @@
+// VoiceRouter: who receives one voice packet, read from the current RoutingSnapshot
+// (MUMBLE_PROTOCOL.md §5). Pure function over immutable data; runs on the voice thread with a
+// caller-owned output vector, so steady state allocates nothing.
+#pragma once
+
+#include "server/voice/routing_snapshot.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace plenum::server::voice {
+
+enum class RouteOutcome : std::uint8_t {
+  Routed,         // `out` holds the receivers (possibly none)
+  Unrouted,       // the speaker is not in the snapshot (not authenticated yet, or gone)
+  Silenced,       // muted, suppressed or self-muted: drop
+  UnknownTarget,  // a VoiceTarget id the speaker has not registered: drop
+};
+
+// Fills `out` (cleared first) with every receiver of a packet that `speaker` sent to `target`
+// (0 normal, 1..30 VoiceTarget, 31 loopback): each receiver once, never the speaker except for
+// loopback, never a deaf user.
+RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std::uint8_t target,
+                         std::vector<Delivery>& out);
+
+}  // namespace plenum::server::voice
