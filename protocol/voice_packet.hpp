@@ -45,7 +45,9 @@ struct VoicePacket {
   // ToServer: target (0 normal, 1..30 VoiceTarget, 31 loopback). ToClient: an AudioContext.
   std::uint8_t target_or_context = 0;
   std::uint32_t sender_session = 0;  // ToClient only; encoders ignore it ToServer
-  std::uint64_t frame_number = 0;    // legacy "seq": index of the first 10 ms frame
+  // Legacy "seq": index of the first 10 ms frame. Encoded as the full 64-bit varint; Mumble
+  // casts to int first, which gives the same bytes below 2^31 (248 days of audio).
+  std::uint64_t frame_number = 0;
   ByteView opus{};                   // one Opus packet (view into the datagram)
   bool terminator = false;           // last packet of a transmission
   std::optional<Position> position{};

@@ -6,6 +6,8 @@
 #include "server/store/database.hpp"
 #include "server/store/password_hash.hpp"
 #include "server/store/store.hpp"
+#include "server/control/server_identity.hpp"
+#include "server/voice/voice_plane.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -40,6 +42,15 @@ control::LoadedState open_state(const config::ServerConfig& config, store::Datab
   return loaded;
 }
 
+voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
+  voice::VoiceSettings settings;
+  settings.allow_ping = config.network.allow_ping;
+  settings.bandwidth_bps = config.voice.bandwidth_bps;
+  settings.max_users = config.limits.users;
+  settings.version = control::kServerProtocolVersion;
+  return settings;
+}
+
 }  // namespace
 
 Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password)
@@ -54,16 +65,25 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   control_ = std::make_unique<control::ControlPlane>(control_io_.get_executor(), config_, logger_, tls_,
                                                      *store_, std::move(loaded));
   endpoint_ = control_->listen();
+  voice_ = std::make_unique<voice::VoicePlane>(voice_settings(config_), logger_, control_->voice_link());
+  // UDP on the TCP listener's address and port: the dual-stack wildcard, its IPv4 fallback, or
+  // the configured host, exactly as the acceptor got it.
+  voice_->bind(asio::ip::udp::endpoint(endpoint_.address(), endpoint_.port()));
+  control_->attach_voice(*voice_);
+  voice_->start();
   control_->start();
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     logger_.info("signal {}: shutting down", signal);
+    voice_->stop();
     control_->stop();
   });
 }
 
 Server::~Server() {
-  // The control plane goes first (it posts writes), then the store flushes and closes.
+  // The voice thread goes first (it posts to the control plane), then the control plane (it
+  // posts writes), then the store flushes and closes.
+  voice_.reset();
   control_.reset();
   store_.reset();
 }
@@ -74,6 +94,7 @@ void Server::run() {
 }
 
 void Server::stop() {
+  voice_->stop();
   asio::post(control_io_, [this] {
     boost::system::error_code ignored;
     signals_.cancel(ignored);

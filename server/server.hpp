@@ -19,6 +19,7 @@ namespace plenum::server {
 
 namespace store { class Store; }
 namespace control { class ControlPlane; }
+namespace voice { class VoicePlane; }
 
 class Server {
  public:
@@ -41,6 +42,8 @@ class Server {
   std::unique_ptr<store::Store> store_;
   boost::asio::ssl::context tls_;
   std::unique_ptr<control::ControlPlane> control_;
+  // Declared after control_: destroyed first, since its thread calls into the control plane.
+  std::unique_ptr<voice::VoicePlane> voice_;
   boost::asio::signal_set signals_;
   boost::asio::ip::tcp::endpoint endpoint_;
 };

@@ -6,6 +6,12 @@ if(PLENUM_SANITIZE)
   target_link_options(plenum_sanitizers INTERFACE -fsanitize=${PLENUM_SANITIZE})
 endif()
 
+# A libFuzzer build instruments every Plenum library for coverage, not just the fuzz targets
+# (which add -fsanitize=fuzzer to link libFuzzer's main); else fuzzing is blind to our code.
+if(PLENUM_FUZZ_ENGINE STREQUAL "libfuzzer")
+  target_compile_options(plenum_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # plenum_project_options: what every Plenum target links.
 add_library(plenum_project_options INTERFACE)
 target_link_libraries(plenum_project_options INTERFACE plenum_warnings plenum_sanitizers)

@@ -34,6 +34,23 @@ std::string_view to_string(DropCause cause) {
   return "?";
 }
 
+// Messages that may change who hears whom: users, channels, links, ACLs, groups, tokens and
+// voice targets. Rebuilding the snapshot after a message that changed nothing is harmless.
+bool changes_routing(protocol::MessageType type) {
+  using protocol::MessageType;
+  switch (type) {
+    case MessageType::Authenticate:
+    case MessageType::UserState:
+    case MessageType::UserRemove:
+    case MessageType::ChannelState:
+    case MessageType::ChannelRemove:
+    case MessageType::ACL:
+    case MessageType::UserList:
+    case MessageType::VoiceTarget: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 ControlLimits make_control_limits(const config::ServerConfig& config) {
@@ -170,7 +187,10 @@ void ControlPlane::on_frame(Session& session, std::uint16_t type, protocol::Byte
                fmt::format("type {}", type));
     return;
   }
+  const auto kind = protocol::type_of(*message);
   dispatch(*this, session, std::move(*message));
+  if (changes_routing(kind)) publish_routing();
+  flush_routing();
 }
 
 void ControlPlane::on_protocol_violation(Session& session, DropCause cause, std::string_view detail) {

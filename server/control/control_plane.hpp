@@ -12,6 +12,7 @@
 #include "server/state/account_registry.hpp"
 #include "server/state/server_state.hpp"
 #include "server/store/records.hpp"
+#include "server/voice/voice_commands.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -26,6 +27,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace plenum::server::voice {
+class VoicePlane;
+}
 
 namespace plenum::server::control {
 
@@ -85,8 +90,19 @@ class ControlPlane {
   // Deletes an account; a user online with it becomes anonymous (UserState user_id = -1).
   void unregister(state::UserId id);
 
-  // Voice events the control plane receives until the voice plane takes them over.
+  // The voice plane (control_plane_voice.cpp). attach_voice before start(); the voice plane
+  // must stop before this object dies, since it calls voice_link() from its thread.
+  void attach_voice(voice::VoicePlane& voice) noexcept { voice_ = &voice; }
+  voice::ControlLink& voice_link();
+  // Marks the routing stale after any change to users, channels, flags, ACLs or voice targets.
+  // One fresh RoutingSnapshot goes to the voice plane when the current frame is handled (so
+  // before any reply the client could act on), or on the next turn, whichever comes first.
+  void publish_routing();
+  void flush_routing();
   void on_tunnel_voice(Session& session, const protocol::Bytes& packet);
+  // CryptSetup from the client (§7.6): it tells us its IV, or asks for ours.
+  void on_client_nonce(Session& session, const protocol::CryptStateOCB2::Nonce& nonce);
+  void on_server_nonce_request(Session& session);
   void on_context_action(Session& session, const MumbleProto::ContextAction& action);
 
   // Sending.
@@ -136,6 +152,13 @@ class ControlPlane {
   std::array<std::uint64_t, static_cast<std::size_t>(DropCause::Count)> drops_{};
   std::uint64_t tunnel_packets_dropped_ = 0;
   bool stopping_ = false;
+  // Voice plane wiring.
+  void start_voice_session(Session& session);
+  void end_voice_session(state::SessionId session);
+  voice::VoicePlane* voice_ = nullptr;
+  std::unique_ptr<voice::ControlLink> voice_link_;
+  bool routing_stale_ = false;
+  bool routing_flush_posted_ = false;
 };
 
 }  // namespace plenum::server::control

@@ -12,6 +12,9 @@ void ControlPlane::on_user_joined(Session& session) {
   const auto* user = state_.users().find(session.id());
   logger_.info("session {}: authenticated as {}{}", session.id(), logger_.name(user->name),
                user->user_id ? " (registered)" : "");
+  start_voice_session(session);
+  publish_routing();
+  flush_routing();
 }
 
 void ControlPlane::remove_user(Session& session, const Removal& removal) {
@@ -19,6 +22,8 @@ void ControlPlane::remove_user(Session& session, const Removal& removal) {
   auto departure = state_.disconnect(id);
   session.set_phase(SessionPhase::Closing);
   if (!departure) return;
+  end_voice_session(id);
+  publish_routing();
   // Registered users come back to where they left (rememberchannel).
   if (departure->user.user_id) {
     if (auto* account = accounts_.find_mutable(*departure->user.user_id)) {
@@ -54,6 +59,7 @@ void ControlPlane::kick_ghost(std::uint32_t ghost) {
 }
 
 void ControlPlane::announce_suppression_changes() {
+  publish_routing();
   for (const auto& [id, suppressed] : state_.refresh_suppression()) {
     MumbleProto::UserState message;
     message.set_session(id);
@@ -66,6 +72,7 @@ void ControlPlane::move_user(state::SessionId session, state::ChannelId channel,
                              std::optional<state::SessionId> actor) {
   auto entry = state_.enter_channel(session, channel);
   if (!entry || entry->from == entry->to) return;
+  publish_routing();
   MumbleProto::UserState message;
   message.set_session(session);
   if (actor) message.set_actor(*actor);
@@ -134,13 +141,8 @@ void ControlPlane::unregister(state::UserId id) {
     message.set_user_id(static_cast<std::uint32_t>(-1));
     broadcast_message(message);
   }
+  publish_routing();
   logger_.info("account {} unregistered", id);
-}
-
-void ControlPlane::on_tunnel_voice(Session& /*session*/, const protocol::Bytes& /*packet*/) {
-  // The voice plane (UDP and tunnel routing) does not exist yet: tunnelled voice is counted
-  // and dropped, which stock clients tolerate.
-  ++tunnel_packets_dropped_;
 }
 
 void ControlPlane::on_context_action(Session& /*session*/, const MumbleProto::ContextAction& /*action*/) {

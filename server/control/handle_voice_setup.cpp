@@ -7,27 +7,17 @@
 
 namespace plenum::server::control {
 
-namespace {
-
-std::string as_string(std::span<const std::byte> bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-}  // namespace
-
-void handle_crypt_setup(ControlPlane& /*plane*/, Session& session, const MumbleProto::CryptSetup& message) {
+void handle_crypt_setup(ControlPlane& plane, Session& session, const MumbleProto::CryptSetup& message) {
   if (!message.has_client_nonce()) {
     // The client lost sync with our stream: tell it the IV we encrypt with.
-    MumbleProto::CryptSetup reply;
-    reply.set_server_nonce(as_string(session.crypt.encrypt_iv()));
-    session.send(reply);
+    plane.on_server_nonce_request(session);
     return;
   }
   if (message.client_nonce().size() != protocol::CryptStateOCB2::kNonceSize) return;
   protocol::CryptStateOCB2::Nonce nonce{};
   std::transform(message.client_nonce().begin(), message.client_nonce().end(), nonce.begin(),
                  [](char c) { return static_cast<std::byte>(c); });
-  session.crypt.set_decrypt_iv(nonce);
+  plane.on_client_nonce(session, nonce);
 }
 
 void handle_voice_target(ControlPlane& /*plane*/, Session& session, const MumbleProto::VoiceTarget& message) {

@@ -33,7 +33,8 @@ enum class Permission : std::uint32_t {
 class Permissions {
  public:
   constexpr Permissions() noexcept = default;
-  constexpr Permissions(Permission p) noexcept  // NOLINT(google-explicit-constructor): a flag is a set
+  // Implicit: a single flag is a set of one.
+  constexpr Permissions(Permission p) noexcept  // NOLINT(google-explicit-constructor)
       : bits_{static_cast<std::uint32_t>(p)} {}
 
   static constexpr Permissions from_bits(std::uint32_t bits) noexcept {

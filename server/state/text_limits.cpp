@@ -1,5 +1,7 @@
 #include "server/state/text_limits.hpp"
 
+#include "server/state/name_rules.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -13,10 +15,7 @@ bool is_space(char c) noexcept {
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
+  return equal_ignoring_case(a, b);
 }
 
 // Offset just past the '>' closing the tag that starts at `open`; npos if it never closes.

@@ -137,7 +137,8 @@ Verdict check_listen(const ServerState& state, SessionId target, ChannelId chann
 Verdict check_kick(const ServerState& state, SessionId actor, SessionId target, bool ban) {
   const ConnectedUser* victim = state.users().find(target);
   if (victim == nullptr || state.users().find(actor) == nullptr) return Verdict::ignore();
-  const Permissions needed = ban ? Permissions{Permission::Ban} : Permission::Kick | Permission::Ban;
+  const Permissions needed =
+      ban ? Permissions{Permission::Ban} : Permission::Kick | Permission::Ban;
   if (is_super_user(*victim) || !state.has_permission(actor, kRootChannel, needed)) {
     return Verdict::missing(needed, kRootChannel, actor);
   }

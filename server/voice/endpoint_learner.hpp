@@ -8,6 +8,7 @@
 
 #include "server/state/ids.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include "server/state/acl.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace plenum::server::voice {
@@ -47,14 +48,23 @@ void add_shout_receivers(const state::ServerState& state, SessionId speaker,
   }
 }
 
+// Channels linked to each channel (transitively), computed once per channel per snapshot.
+using LinkCache = std::map<ChannelId, std::set<ChannelId>>;
+
+const std::set<ChannelId>& links_of(const state::ChannelTree& tree, ChannelId channel, LinkCache& cache) {
+  auto it = cache.find(channel);
+  if (it == cache.end()) it = cache.emplace(channel, tree.all_links(channel)).first;
+  return it->second;
+}
+
 SpeakerRoutes routes_of(const state::ServerState& state, const state::ConnectedUser& user,
-                        const VoiceTargets* targets) {
+                        const VoiceTargets* targets, LinkCache& links) {
   SpeakerRoutes routes;
   routes.channel = user.channel;
   routes.silenced = user.silenced();
   if (routes.silenced) return routes;
   routes.normal_channels.push_back(user.channel);
-  for (const ChannelId linked : state.channels().all_links(user.channel)) {
+  for (const ChannelId linked : links_of(state.channels(), user.channel, links)) {
     if (linked != user.channel && state.has_permission(user.session, linked, Permission::Speak)) {
       routes.normal_channels.push_back(linked);
     }
@@ -102,12 +112,13 @@ std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::Serve
   auto snapshot = std::make_shared<RoutingSnapshot>();
   const auto& users = state.users().users();
   snapshot->speakers.reserve(users.size());
+  LinkCache links;
   // Ascending sessions (std::map), so each channel's listener list comes out sorted.
   for (const auto& [session, user] : users) {
     if (!user.bot) ++snapshot->user_count;
     if (!user.hears_nothing()) snapshot->listeners[user.channel].push_back(session);
     const VoiceTargets* targets = targets_of ? targets_of(session) : nullptr;
-    snapshot->speakers.emplace(session, routes_of(state, user, targets));
+    snapshot->speakers.emplace(session, routes_of(state, user, targets, links));
   }
   return snapshot;
 }

@@ -9,8 +9,7 @@
 #include "protocol/version.hpp"
 #include "server/state/ids.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -25,7 +24,8 @@ struct AddVoiceSession {
   protocol::CryptStateOCB2::Nonce encrypt_iv{};  // the server encrypts with this
   protocol::CryptStateOCB2::Nonce decrypt_iv{};  // the client encrypts with this
   protocol::UdpFormat format = protocol::UdpFormat::Legacy;  // what this client reads and writes
-  boost::asio::ip::address tcp_peer;  // only UDP from this IP may claim the session
+  // The TLS peer's IP as IPv6 bytes (IPv4 v4-mapped): only UDP from there may claim the session.
+  std::array<std::uint8_t, 16> tcp_peer{};
 };
 
 // Voice for a receiver whose UDP does not work: one complete UDPTunnel frame.

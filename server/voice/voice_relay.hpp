@@ -40,7 +40,9 @@ class VoiceRelay {
  public:
   using Clock = std::chrono::steady_clock;
 
-  VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link, Clock::time_point now);
+  // `outbox` and `counters` are the plane's; the relay writes into them.
+  VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link, VoiceCounters& counters,
+             Clock::time_point now);
 
   // Commands from the control plane.
   void add_session(const AddVoiceSession& add, Clock::time_point now);
@@ -92,12 +94,12 @@ class VoiceRelay {
   VoiceSettings settings_;
   Outbox& outbox_;
   ControlLink& link_;
+  VoiceCounters& counters_;
   // Allocated by this.
   std::unordered_map<SessionId, VoiceSession> sessions_;
   EndpointIndex endpoints_;
   EndpointLearner learner_;
   std::shared_ptr<const RoutingSnapshot> snapshot_;
-  VoiceCounters counters_;
   // Scratch reused by every packet (no allocation in steady state).
   std::array<std::byte, kMaxDatagramSize> plain_{};
   std::vector<Delivery> deliveries_;

@@ -3,7 +3,7 @@
 namespace plenum::server::voice {
 
 VoiceSession::VoiceSession(const AddVoiceSession& add, Clock::time_point now)
-    : id{add.session}, format{add.format}, tcp_ip{ip_key(add.tcp_peer)}, bandwidth{now} {
+    : id{add.session}, format{add.format}, tcp_ip{add.tcp_peer}, bandwidth{now} {
   // The control plane generated these keys with OpenSSL already; a refusal here would leave
   // the session unkeyed, and every datagram from it then fails to decrypt (and is counted).
   crypt.set_key(add.key, add.encrypt_iv, add.decrypt_iv);

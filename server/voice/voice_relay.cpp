@@ -1,0 +1,254 @@
+// VoiceRelay's receive half: query pings, endpoint lookup and learning, decrypt, decode, pings.
+// The forwarding half is in voice_relay_fanout.cpp.
+#include "server/voice/voice_relay.hpp"
+
+#include "protocol/udp_ping.hpp"
+
+#include <variant>
+
+namespace plenum::server::voice {
+
+namespace {
+
+// §4.1: murmur drops datagrams shorter than this or longer than kMaxUdpDatagram.
+constexpr std::size_t kMinUdpDatagram = 5;
+constexpr std::size_t kMaxUdpDatagram = 1024;
+
+// Cheap tests before parsing: the legacy query is 12 bytes starting with a zero u32, the
+// protobuf one starts with the Ping type byte.
+bool may_be_query(protocol::ByteView bytes) noexcept {
+  if (bytes.size() == protocol::kLegacyQueryRequestSize) {
+    if (bytes[0] == std::byte{0} && bytes[1] == std::byte{0} && bytes[2] == std::byte{0} &&
+        bytes[3] == std::byte{0}) {
+      return true;
+    }
+  }
+  return !bytes.empty() && bytes[0] == protocol::kProtobufPingType;
+}
+
+}  // namespace
+
+VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link,
+                       VoiceCounters& counters, Clock::time_point now)
+    : settings_{settings},
+      outbox_{outbox},
+      link_{link},
+      counters_{counters},
+      learner_{settings.learner, now} {}
+
+VoiceSession* VoiceRelay::find(SessionId session) noexcept {
+  const auto it = sessions_.find(session);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+const VoiceSession* VoiceRelay::session(SessionId session) const noexcept {
+  const auto it = sessions_.find(session);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+void VoiceRelay::add_session(const AddVoiceSession& add, Clock::time_point now) {
+  remove_session(add.session);
+  const auto [it, added] = sessions_.try_emplace(add.session, add, now);
+  endpoints_.add_peer(it->second.tcp_ip, add.session);
+}
+
+void VoiceRelay::remove_session(SessionId session) {
+  const auto it = sessions_.find(session);
+  if (it == sessions_.end()) return;
+  if (it->second.has_endpoint) endpoints_.unbind(it->second.endpoint_key);
+  endpoints_.remove_peer(it->second.tcp_ip, session);
+  sessions_.erase(it);
+}
+
+void VoiceRelay::set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce) {
+  if (VoiceSession* found = find(session)) found->crypt.set_decrypt_iv(nonce);
+}
+
+void VoiceRelay::send_encrypt_iv(SessionId session) {
+  if (VoiceSession* found = find(session)) link_.send_server_nonce(session, found->crypt.encrypt_iv());
+}
+
+void VoiceRelay::set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept {
+  snapshot_ = std::move(snapshot);
+}
+
+protocol::ServerStatus VoiceRelay::status() const noexcept {
+  protocol::ServerStatus status;
+  status.version = settings_.version;
+  status.user_count = snapshot_ ? snapshot_->user_count : 0;
+  status.max_user_count = settings_.max_users;
+  status.max_bandwidth_bps = settings_.bandwidth_bps;
+  return status;
+}
+
+void VoiceRelay::on_datagram(const Datagram& datagram, Clock::time_point now) {
+  ++counters_.datagrams_in;
+  const std::size_t size = datagram.bytes.size();
+  if (datagram.truncated || size > kMaxUdpDatagram) {
+    counters_.drop(DropReason::TooLong);
+    return;
+  }
+  // Server-list pings carry no session and come from any address (§4.5).
+  if (answer_query(datagram)) return;
+  if (size < kMinUdpDatagram) {
+    counters_.drop(DropReason::TooShort);
+    return;
+  }
+  const EndpointKey key = endpoint_key(datagram.from);
+  std::size_t plain_size = 0;
+  VoiceSession* sender = find(endpoints_.find(key));
+  if (sender != nullptr) {
+    const auto decrypted = sender->crypt.decrypt(datagram.bytes, plain_, now);
+    if (!decrypted) {
+      on_failed_decrypt(*sender, decrypted.error(), now);
+      return;
+    }
+    plain_size = *decrypted;
+    sender->local = datagram.to;
+  } else {
+    sender = learn(datagram, key, now, plain_size);
+    if (sender == nullptr) return;
+  }
+  on_udp_plaintext(*sender, protocol::ByteView(plain_.data(), plain_size), now);
+}
+
+bool VoiceRelay::answer_query(const Datagram& datagram) {
+  if (!settings_.allow_ping || !may_be_query(datagram.bytes)) return false;
+  const auto request = protocol::parse_query_request(datagram.bytes);
+  if (!request) return false;
+  OutgoingDatagram& reply = outbox_.prepare();
+  const auto size = protocol::encode_query_reply({*request, status()}, reply.bytes);
+  if (!size) return true;
+  reply.size = *size;
+  reply.to = datagram.from;
+  reply.from = datagram.to;
+  outbox_.commit();
+  ++counters_.queries_answered;
+  return true;
+}
+
+VoiceSession* VoiceRelay::learn(const Datagram& datagram, const EndpointKey& key,
+                                Clock::time_point now, std::size_t& plain_size) {
+  const auto peers = endpoints_.peers_at(key.ip);
+  if (peers.empty()) {
+    counters_.drop(DropReason::UnknownEndpoint);
+    return nullptr;
+  }
+  const auto is_bound = [this](SessionId id) {
+    const VoiceSession* candidate = find(id);
+    return candidate != nullptr && candidate->has_endpoint;
+  };
+  if (!learner_.plan(peers, is_bound, now, trials_)) {
+    counters_.drop(DropReason::TrialBudget);
+    return nullptr;
+  }
+  for (const SessionId id : trials_) {
+    VoiceSession* candidate = find(id);
+    if (candidate == nullptr) continue;
+    ++counters_.trial_decrypts;
+    const auto decrypted = candidate->crypt.decrypt(datagram.bytes, plain_, now);
+    if (!decrypted) continue;
+    plain_size = *decrypted;
+    bind(*candidate, datagram, key);
+    return candidate;
+  }
+  counters_.drop(DropReason::UnknownEndpoint);
+  return nullptr;
+}
+
+void VoiceRelay::bind(VoiceSession& session, const Datagram& datagram, const EndpointKey& key) {
+  if (session.has_endpoint) endpoints_.unbind(session.endpoint_key);
+  endpoints_.bind(key, session.id);
+  session.has_endpoint = true;
+  session.endpoint_key = key;
+  session.endpoint = datagram.from;
+  session.local = datagram.to;
+  ++counters_.endpoints_learned;
+}
+
+void VoiceRelay::on_failed_decrypt(VoiceSession& session, const boost::system::error_code& error,
+                                   Clock::time_point now) {
+  const bool replay = error == protocol::CryptError::Replay || error == protocol::CryptError::OutOfWindow;
+  counters_.drop(replay ? DropReason::Replay : DropReason::DecryptFailed);
+  // §7.6: the client's stream and ours drifted apart; ask it for its IV, at most every 5 s.
+  if (session.crypt.should_request_resync(now)) {
+    session.crypt.mark_resync_requested(now);
+    link_.request_resync(session.id);
+  }
+}
+
+void VoiceRelay::count_decode_error(const boost::system::error_code& error) noexcept {
+  counters_.drop(error == protocol::VoiceError::NotOpus ? DropReason::NotOpus : DropReason::Malformed);
+}
+
+void VoiceRelay::on_udp_plaintext(VoiceSession& sender, protocol::ByteView plaintext,
+                                  Clock::time_point now) {
+  auto message = protocol::decode_udp_plaintext(plaintext, sender.format, protocol::Direction::ToServer);
+  if (!message) {
+    count_decode_error(message.error());
+    return;
+  }
+  if (const auto* voice = std::get_if<protocol::VoicePacket>(&*message)) {
+    // §6: UDP voice from a client means its UDP works: send its voice back the same way.
+    sender.use_udp = true;
+    ++sender.udp_packets;
+    on_voice(sender, *voice, plaintext.size(), now);
+  } else if (const auto* legacy = std::get_if<protocol::LegacyPing>(&*message)) {
+    // Echoed verbatim, as 1.3.4 does; Humla's 16-byte pings need that (§4.4).
+    send_udp(sender, legacy->bytes);
+    ++counters_.pings_answered;
+  } else {
+    answer_ping(sender, std::get<protocol::PingFields>(*message));
+  }
+}
+
+void VoiceRelay::answer_ping(VoiceSession& sender, const protocol::PingFields& ping) {
+  protocol::PingFields reply;
+  reply.timestamp = ping.timestamp;
+  if (ping.request_extended_information) {
+    const protocol::ServerStatus current = status();
+    reply.server_version_v2 = protocol::to_v2(current.version);
+    reply.user_count = current.user_count;
+    reply.max_user_count = current.max_user_count;
+    reply.max_bandwidth_per_user = current.max_bandwidth_bps;
+  }
+  std::array<std::byte, 64> buffer{};
+  const auto size = protocol::encode_protobuf_ping(reply, buffer);
+  if (!size) return;
+  send_udp(sender, protocol::ByteView(buffer.data(), *size));
+  ++counters_.pings_answered;
+}
+
+void VoiceRelay::on_tunnel(SessionId session, protocol::ByteView plaintext, Clock::time_point now) {
+  ++counters_.tunnel_in;
+  VoiceSession* sender = find(session);
+  if (sender == nullptr) {
+    counters_.drop(DropReason::Unrouted);
+    return;
+  }
+  auto message = protocol::decode_udp_plaintext(plaintext, sender->format, protocol::Direction::ToServer);
+  if (!message) {
+    count_decode_error(message.error());
+    return;
+  }
+  const auto* voice = std::get_if<protocol::VoicePacket>(&*message);
+  if (voice == nullptr) {
+    counters_.drop(DropReason::TunnelPing);
+    return;
+  }
+  // §6: a client that tunnels its voice gets ours tunnelled too, until it sends UDP voice again.
+  sender->use_udp = false;
+  on_voice(*sender, *voice, plaintext.size(), now);
+}
+
+void VoiceRelay::collect_stats(std::vector<CryptStatsReport>& out) {
+  for (auto& [id, session] : sessions_) {
+    const protocol::CryptStats& now = session.crypt.local_stats();
+    if (now == session.reported_stats && session.udp_packets == session.reported_udp_packets) continue;
+    session.reported_stats = now;
+    session.reported_udp_packets = session.udp_packets;
+    out.push_back({id, now, session.udp_packets});
+  }
+}
+
+}  // namespace plenum::server::voice

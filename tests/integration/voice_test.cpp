@@ -1,0 +1,368 @@
+// People talk through Plenum: voice over encrypted UDP and the TLS tunnel reaches exactly the
+// listeners MUMBLE_PROTOCOL.md §5 and §6 name, in each listener's own UDP format, and the
+// server-query ping tells server lists what they show.
+#include "tests/integration/admin_steps.hpp"
+#include "tests/support/query_ping.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+namespace plenum::test {
+namespace {
+
+using namespace std::chrono_literals;
+using protocol::Bytes;
+using protocol::UdpFormat;
+
+// Murmur master's default: bursts of a few packets right after login stay far below it.
+constexpr std::uint32_t kVoiceBandwidth = 558000;
+constexpr auto kSilence = 500ms;  // how long a listener waits to be sure nothing comes
+
+PlenumOptions voice_options() {
+  PlenumOptions options = admin_options();
+  options.settings.bandwidth_bps = kVoiceBandwidth;
+  return options;
+}
+
+LoggedIn join(const PlenumProcess& server, const std::string& name, bool udp = true,
+              protocol::Version version = {1, 3, 4}) {
+  ClientOptions options;
+  options.port = server.port();
+  options.version = version;
+  auto client = std::make_unique<MumbleTestClient>(options);
+  client->connect(deadline_in(kStep));
+  HandshakeRequest request;
+  request.username = name;
+  request.udp_ping = udp;
+  auto handshake = client->handshake(request, deadline_in(kStep));
+  REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
+  if (udp) REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
+  return LoggedIn{std::move(client), std::move(handshake)};
+}
+
+Bytes opus_frame(std::uint8_t tag) {
+  return Bytes{std::byte{0xf8}, std::byte{tag}, std::byte{0xfe}, std::byte{tag}};
+}
+
+// Sends one Opus frame; `opus` must outlive the call.
+void speak(MumbleTestClient& client, const Bytes& opus, std::uint64_t frame, VoicePath path = VoicePath::Udp,
+           std::uint8_t target = 0) {
+  protocol::VoicePacket packet;
+  packet.target_or_context = target;
+  packet.frame_number = frame;
+  packet.opus = opus;
+  client.send_opus(packet, path, deadline_in(kStep));
+}
+
+struct Heard {
+  VoicePath path;
+  std::uint32_t sender = 0;
+  std::uint64_t frame = 0;
+  std::uint8_t context = 0;
+  Bytes opus;
+};
+
+std::optional<Heard> hear(MumbleTestClient& client, Clock::duration within = kStep) {
+  auto voice = client.receive_voice(deadline_in(within));
+  if (!voice) return std::nullopt;
+  const auto decoded = client.decode(*voice);
+  REQUIRE_MESSAGE(decoded.has_value(), "undecodable voice: " << decoded.error().message());
+  return Heard{voice->path, decoded->sender_session, decoded->frame_number, decoded->target_or_context,
+               Bytes(decoded->opus.begin(), decoded->opus.end())};
+}
+
+void hears_nothing(MumbleTestClient& client, const char* who) {
+  const auto voice = client.receive_voice(deadline_in(kSilence));
+  CHECK_MESSAGE(!voice.has_value(), who << " heard voice it should not");
+}
+
+// Moves the client itself into `channel` and waits for the server's confirmation.
+void enter(MumbleTestClient& client, std::uint32_t channel) {
+  MumbleProto::UserState move;
+  move.set_session(client.session());
+  move.set_channel_id(channel);
+  client.send(move, deadline_in(kStep));
+  const auto moved = client.wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == client.session() && s.has_channel_id() && s.channel_id() == channel;
+      },
+      deadline_in(kStep));
+  REQUIRE_MESSAGE(moved.has_value(), "could not enter channel " << channel);
+}
+
+// Sets the client's own flags (or, as `actor`, another user's) and waits for the broadcast that
+// carries them; once it arrives, the voice plane routes by the new flags.
+void set_flags(MumbleTestClient& actor, std::uint32_t target, const MumbleProto::UserState& flags) {
+  MumbleProto::UserState request = flags;
+  request.set_session(target);
+  actor.send(request, deadline_in(kStep));
+  const auto carries = [&](const MumbleProto::UserState& s) {
+    if (s.session() != target || s.actor() != actor.session()) return false;
+    return (!flags.has_mute() || (s.has_mute() && s.mute() == flags.mute())) &&
+           (!flags.has_self_mute() || (s.has_self_mute() && s.self_mute() == flags.self_mute())) &&
+           (!flags.has_self_deaf() || (s.has_self_deaf() && s.self_deaf() == flags.self_deaf()));
+  };
+  const auto done = actor.wait_for<MumbleProto::UserState>(carries, deadline_in(kStep));
+  REQUIRE_MESSAGE(done.has_value(), "no UserState for " << target);
+}
+
+// The server's own counters, as logged when it shuts down.
+std::string voice_summary(PlenumProcess& server) {
+  server.stop();
+  const std::string log = server.log();
+  const auto at = log.find("voice: stopped:");
+  REQUIRE_MESSAGE(at != std::string::npos, log);
+  return log.substr(at, log.find('\n', at) - at);
+}
+
+}  // namespace
+
+TEST_SUITE("voice") {
+  TEST_CASE("two clients in a channel exchange encrypted UDP voice; a third elsewhere hears nothing") {
+    auto server = start_with_superuser(voice_options());
+    auto admin = log_in_superuser(*server);
+    const std::uint32_t other = create_channel(*admin.client, 0, "Other");
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob");
+    auto carol = join(*server, "carol");
+    enter(*carol.client, other);
+
+    const Bytes first = opus_frame(1), second = opus_frame(2), third = opus_frame(3);
+    speak(*alice.client, first, 0);
+    speak(*alice.client, second, 2);
+    speak(*alice.client, third, 4);
+    for (const auto& [opus, frame] : {std::pair{&first, 0}, std::pair{&second, 2}, std::pair{&third, 4}}) {
+      const auto heard = hear(*bob.client);
+      REQUIRE(heard.has_value());
+      CHECK(heard->path == VoicePath::Udp);
+      CHECK(heard->sender == alice.client->session());
+      CHECK(heard->frame == static_cast<std::uint64_t>(frame));
+      CHECK(heard->context == 0);
+      CHECK(heard->opus == *opus);
+    }
+    hears_nothing(*carol.client, "carol in another channel");
+    hears_nothing(*alice.client, "the speaker");
+
+    // And back: bob answers, alice hears him.
+    speak(*bob.client, first, 0);
+    const auto answer = hear(*alice.client);
+    REQUIRE(answer.has_value());
+    CHECK(answer->sender == bob.client->session());
+    CHECK(answer->path == VoicePath::Udp);
+  }
+
+  TEST_CASE("a whisper reaches exactly its user; a shout exactly its channel tree") {
+    auto server = start_with_superuser(voice_options());
+    auto admin = log_in_superuser(*server);
+    const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
+    const std::uint32_t room = create_channel(*admin.client, hall, "Room");
+    const std::uint32_t other = create_channel(*admin.client, 0, "Other");
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob");
+    auto carol = join(*server, "carol");
+    auto dave = join(*server, "dave");
+    enter(*bob.client, hall);
+    enter(*carol.client, room);
+    enter(*dave.client, other);
+
+    MumbleProto::VoiceTarget whisper;
+    whisper.set_id(1);
+    whisper.add_targets()->add_session(dave.client->session());
+    alice.client->send(whisper, deadline_in(kStep));
+    MumbleProto::VoiceTarget shout;
+    shout.set_id(2);
+    auto* tree = shout.add_targets();
+    tree->set_channel_id(hall);
+    tree->set_children(true);
+    alice.client->send(shout, deadline_in(kStep));
+    // The targets are in place once a later message has been answered.
+    REQUIRE(alice.client->ping_tcp(deadline_in(kStep)));
+
+    const Bytes opus = opus_frame(9);
+    speak(*alice.client, opus, 0, VoicePath::Udp, 1);
+    const auto whispered = hear(*dave.client);
+    REQUIRE(whispered.has_value());
+    CHECK(whispered->context == 2);
+    CHECK(whispered->sender == alice.client->session());
+    hears_nothing(*bob.client, "bob (not whispered to)");
+    hears_nothing(*carol.client, "carol (not whispered to)");
+
+    speak(*alice.client, opus, 2, VoicePath::Udp, 2);
+    for (auto* listener : {bob.client.get(), carol.client.get()}) {
+      const auto shouted = hear(*listener);
+      REQUIRE(shouted.has_value());
+      CHECK(shouted->context == 1);
+      CHECK(shouted->frame == 2);
+    }
+    hears_nothing(*dave.client, "dave (outside the shouted tree)");
+
+    // An id never registered goes nowhere.
+    speak(*alice.client, opus, 4, VoicePath::Udp, 3);
+    hears_nothing(*bob.client, "bob (unknown target)");
+  }
+
+  TEST_CASE("self-muted, admin-muted and suppressed speakers are not forwarded") {
+    auto server = start_with_superuser(voice_options());
+    auto admin = log_in_superuser(*server);
+    const std::uint32_t quiet = create_channel(*admin.client, 0, "Quiet");
+    set_acl(*admin.client, quiet, {group_rule("all", 0, 0x8 /* Speak */)});
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob");
+    const Bytes opus = opus_frame(5);
+
+    MumbleProto::UserState self_mute;
+    self_mute.set_self_mute(true);
+    set_flags(*alice.client, alice.client->session(), self_mute);
+    speak(*alice.client, opus, 0);
+    hears_nothing(*bob.client, "bob (alice self-muted)");
+    MumbleProto::UserState unmute;
+    unmute.set_self_mute(false);
+    set_flags(*alice.client, alice.client->session(), unmute);
+    speak(*alice.client, opus, 2);
+    REQUIRE(hear(*bob.client).has_value());
+
+    MumbleProto::UserState mute;
+    mute.set_mute(true);
+    set_flags(*admin.client, alice.client->session(), mute);
+    speak(*alice.client, opus, 4);
+    hears_nothing(*bob.client, "bob (alice muted by an admin)");
+    MumbleProto::UserState unmuted;
+    unmuted.set_mute(false);
+    set_flags(*admin.client, alice.client->session(), unmuted);
+
+    // Without Speak in Quiet, alice is suppressed there; bob, in Quiet too, hears nothing.
+    enter(*bob.client, quiet);
+    enter(*alice.client, quiet);
+    speak(*alice.client, opus, 6);
+    hears_nothing(*bob.client, "bob (alice suppressed)");
+  }
+
+  TEST_CASE("a deafened listener receives nothing, the others still do") {
+    auto server = start_plenum(voice_options());
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob");
+    auto carol = join(*server, "carol");
+    MumbleProto::UserState deaf;
+    deaf.set_self_deaf(true);
+    set_flags(*bob.client, bob.client->session(), deaf);
+    // Alice learns of it too; her next packet is routed after the change.
+    REQUIRE(alice.client->wait_for<MumbleProto::UserState>(
+        [&](const MumbleProto::UserState& s) { return s.session() == bob.client->session() && s.self_deaf(); },
+        deadline_in(kStep)));
+    const Bytes opus = opus_frame(6);
+    speak(*alice.client, opus, 0);
+    REQUIRE(hear(*carol.client).has_value());
+    hears_nothing(*bob.client, "bob (deafened)");
+  }
+
+  TEST_CASE("a client that never sends UDP talks and listens through the TLS tunnel") {
+    auto server = start_plenum(voice_options());
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob", false);
+    const Bytes hello = opus_frame(7), reply = opus_frame(8);
+
+    speak(*bob.client, hello, 0, VoicePath::Tunnel);
+    const auto at_alice = hear(*alice.client);
+    REQUIRE(at_alice.has_value());
+    CHECK(at_alice->path == VoicePath::Udp);
+    CHECK(at_alice->sender == bob.client->session());
+    CHECK(at_alice->opus == hello);
+
+    speak(*alice.client, reply, 0, VoicePath::Udp);
+    const auto at_bob = hear(*bob.client);
+    REQUIRE(at_bob.has_value());
+    CHECK(at_bob->path == VoicePath::Tunnel);
+    CHECK(at_bob->sender == alice.client->session());
+    CHECK(at_bob->opus == reply);
+    CHECK(bob.client->stats().udp_sent == 0);
+  }
+
+  TEST_CASE("a legacy (1.3.4) and a protobuf (1.5.0) client hear each other") {
+    auto server = start_plenum(voice_options());
+    auto old_client = join(*server, "oldtimer", true, {1, 3, 4});
+    auto new_client = join(*server, "newcomer", true, {1, 5, 0});
+    REQUIRE(old_client.client->udp_format() == UdpFormat::Legacy);
+    REQUIRE(new_client.client->udp_format() == UdpFormat::Protobuf);
+    const Bytes a = opus_frame(10), b = opus_frame(11);
+
+    speak(*old_client.client, a, 6);
+    const auto at_new = hear(*new_client.client);
+    REQUIRE(at_new.has_value());
+    CHECK(at_new->sender == old_client.client->session());
+    CHECK(at_new->frame == 6);
+    CHECK(at_new->opus == a);
+
+    speak(*new_client.client, b, 8);
+    const auto at_old = hear(*old_client.client);
+    REQUIRE(at_old.has_value());
+    CHECK(at_old->sender == new_client.client->session());
+    CHECK(at_old->frame == 8);
+    CHECK(at_old->opus == b);
+  }
+
+  TEST_CASE("a replayed and a tampered datagram are dropped") {
+    auto server = start_plenum(voice_options());
+    auto alice = join(*server, "alice", false);
+    auto bob = join(*server, "bob");
+    // Alice's UDP comes from a socket of the test's own, with her keys, so that it can send
+    // the very same datagram twice.
+    const auto& setup = *alice.handshake.model.crypt_setup;
+    const auto to_array = [](const std::string& text) {
+      std::array<std::byte, 16> out{};
+      REQUIRE(text.size() == out.size());
+      std::memcpy(out.data(), text.data(), out.size());
+      return out;
+    };
+    protocol::CryptStateOCB2 crypt;
+    REQUIRE(crypt.set_key(to_array(setup.key()), to_array(setup.client_nonce()), to_array(setup.server_nonce())));
+    boost::asio::io_context io;
+    boost::asio::ip::udp::socket socket{io, boost::asio::ip::udp::v4()};
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), server->port()});
+    const auto send = [&](const Bytes& datagram) { socket.send(boost::asio::buffer(datagram)); };
+    const auto encrypt = [&](std::uint8_t seq) {
+      const Bytes plain{std::byte{0x80}, std::byte{seq}, std::byte{0x02}, std::byte{0xf8}, std::byte{seq}};
+      Bytes datagram(plain.size() + 4);
+      REQUIRE(crypt.encrypt(plain, datagram).has_value());
+      return datagram;
+    };
+
+    const Bytes once = encrypt(2);
+    send(once);
+    send(once);
+    const auto heard = hear(*bob.client);
+    REQUIRE(heard.has_value());
+    CHECK(heard->frame == 2);
+    hears_nothing(*bob.client, "bob (replay)");
+
+    Bytes tampered = encrypt(4);
+    tampered.back() ^= std::byte{0x40};
+    send(tampered);
+    hears_nothing(*bob.client, "bob (tampered)");
+    send(encrypt(6));
+    const auto after = hear(*bob.client);
+    REQUIRE(after.has_value());
+    CHECK(after->frame == 6);
+
+    const std::string summary = voice_summary(*server);
+    CHECK_MESSAGE(summary.find("replay=1") != std::string::npos, summary);
+    CHECK_MESSAGE(summary.find("decrypt_failed=1") != std::string::npos, summary);
+  }
+
+  TEST_CASE("the server-query ping reports version 1.5.0, users, max users and bandwidth") {
+    auto server = start_plenum();
+    auto alice = join(*server, "alice");
+    auto bob = join(*server, "bob", false);
+    const std::array<std::uint8_t, 8> ident{8, 7, 6, 5, 4, 3, 2, 1};
+    const auto reply = query_ping("127.0.0.1", server->port(), ident, deadline_in(kStep));
+    REQUIRE(reply.has_value());
+    CHECK(reply->size == 24);
+    CHECK(reply->version_v1 == 0x00010500U);
+    CHECK(reply->ident == ident);
+    CHECK(reply->users == 2);
+    CHECK(reply->max_users == 5000);
+    CHECK(reply->bandwidth_bps == 72000);
+  }
+}
+
+}  // namespace plenum::test

@@ -1,0 +1,234 @@
+// Who hears whom (MUMBLE_PROTOCOL.md §5), from a real ServerState through the snapshot builder
+// and the router the voice plane uses.
+#include "server/voice/routing_snapshot_builder.hpp"
+#include "server/voice/voice_router.hpp"
+#include "unit/server/state/state_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+namespace plenum::server::voice {
+namespace {
+
+using protocol::AudioContext;
+using state::ChannelId;
+using state::kRootChannel;
+using state::Permission;
+using state::testing::acl;
+
+struct Routing : state::testing::StateFixture {
+  std::map<SessionId, VoiceTargets> targets;
+
+  std::shared_ptr<const RoutingSnapshot> snapshot() {
+    return build_routing_snapshot(state, [this](SessionId id) -> const VoiceTargets* {
+      const auto it = targets.find(id);
+      return it == targets.end() ? nullptr : &it->second;
+    });
+  }
+
+  // The receivers of a packet from `speaker` to `target`, with the outcome checked.
+  std::vector<Delivery> route(SessionId speaker, std::uint8_t target,
+                              RouteOutcome expected = RouteOutcome::Routed) {
+    std::vector<Delivery> out{{999, AudioContext::Listen}};  // route_voice clears it
+    CHECK(route_voice(*snapshot(), speaker, target, out) == expected);
+    return out;
+  }
+
+  state::ConnectedUser& user_of(SessionId session) { return *state.users().find(session); }
+};
+
+MumbleProto::VoiceTarget to_sessions(std::uint32_t id, std::initializer_list<SessionId> sessions) {
+  MumbleProto::VoiceTarget target;
+  target.set_id(id);
+  auto* entry = target.add_targets();
+  for (const SessionId session : sessions) entry->add_session(session);
+  return target;
+}
+
+MumbleProto::VoiceTarget to_channel(std::uint32_t id, ChannelId channel, bool links, bool children,
+                                    const std::string& group = {}) {
+  MumbleProto::VoiceTarget target;
+  target.set_id(id);
+  auto* entry = target.add_targets();
+  entry->set_channel_id(channel);
+  entry->set_links(links);
+  entry->set_children(children);
+  if (!group.empty()) entry->set_group(group);
+  return target;
+}
+
+std::vector<Delivery> normal(std::initializer_list<SessionId> sessions) {
+  std::vector<Delivery> out;
+  for (const SessionId session : sessions) out.push_back({session, AudioContext::Normal});
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("voice.routing") {
+  TEST_CASE("normal talk reaches the rest of the speaker's channel and nobody elsewhere") {
+    Routing f;
+    const ChannelId a = f.channel(kRootChannel, "A");
+    const ChannelId b = f.channel(kRootChannel, "B");
+    const SessionId alice = f.user("alice", a);
+    const SessionId bob = f.user("bob", a);
+    const SessionId carol = f.user("carol", b);
+    const SessionId dave = f.user("dave", a);
+    CHECK(f.route(alice, 0) == normal({bob, dave}));
+    CHECK(f.route(carol, 0).empty());
+    f.route(12345, 0, RouteOutcome::Unrouted);
+    CHECK(f.snapshot()->user_count == 4);
+  }
+
+  TEST_CASE("links carry normal talk, transitively, where the speaker may Speak") {
+    Routing f;
+    const ChannelId a = f.channel(kRootChannel, "A");
+    const ChannelId b = f.channel(kRootChannel, "B");
+    const ChannelId c = f.channel(kRootChannel, "C");
+    const SessionId alice = f.user("alice", a);
+    const SessionId bob = f.user("bob", b);
+    const SessionId carol = f.user("carol", c);
+    REQUIRE(f.state.channels().link(a, b));
+    REQUIRE(f.state.channels().link(b, c));
+    CHECK(f.route(alice, 0) == normal({bob, carol}));
+    CHECK(f.route(carol, 0) == normal({alice, bob}));
+
+    f.acls(c, {acl("all", {}, Permission::Speak)});  // nobody speaks into C
+    CHECK(f.route(alice, 0) == normal({bob}));
+  }
+
+  TEST_CASE("muted, suppressed and self-muted speakers are not forwarded at all") {
+    Routing f;
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob");
+    f.targets[alice][1] = to_sessions(1, {bob});
+    CHECK(f.route(alice, 0) == normal({bob}));
+    SUBCASE("self-muted") { f.user_of(alice).self_mute = true; }
+    SUBCASE("muted by an admin") { f.user_of(alice).mute = true; }
+    SUBCASE("suppressed") { f.user_of(alice).suppress = true; }
+    f.route(alice, 0, RouteOutcome::Silenced);
+    f.route(alice, 1, RouteOutcome::Silenced);
+    f.route(alice, 31, RouteOutcome::Silenced);
+  }
+
+  TEST_CASE("deafened users hear nothing by any route") {
+    Routing f;
+    const ChannelId a = f.channel(kRootChannel, "A");
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob");
+    const SessionId carol = f.user("carol", a);
+    f.targets[alice][1] = to_sessions(1, {bob, carol});
+    f.targets[alice][2] = to_channel(2, kRootChannel, false, true);
+    SUBCASE("deaf") {
+      f.user_of(bob).deaf = true;
+      f.user_of(carol).deaf = true;
+    }
+    SUBCASE("self-deaf") {
+      f.user_of(bob).self_deaf = true;
+      f.user_of(carol).self_deaf = true;
+    }
+    CHECK(f.route(alice, 0).empty());
+    CHECK(f.route(alice, 1).empty());
+    CHECK(f.route(alice, 2).empty());
+    CHECK(f.snapshot()->listeners_in(kRootChannel).size() == 1);  // alice only
+  }
+
+  TEST_CASE("loopback returns to the speaker alone") {
+    Routing f;
+    const SessionId alice = f.user("alice");
+    f.user("bob");
+    CHECK(f.route(alice, 31) == normal({alice}));
+  }
+
+  TEST_CASE("a whisper to users reaches them as context 2 where the speaker may Whisper") {
+    Routing f;
+    const ChannelId a = f.channel(kRootChannel, "A");
+    const ChannelId closed = f.channel(kRootChannel, "Closed");
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", a);
+    const SessionId carol = f.user("carol", closed);
+    const SessionId dave = f.user("dave");
+    f.acls(closed, {acl("all", {}, Permission::Whisper)});
+    f.targets[alice][3] = to_sessions(3, {bob, carol, alice, 777});
+    CHECK(f.route(alice, 3) == std::vector<Delivery>{{bob, AudioContext::Whisper}});
+    f.route(alice, 4, RouteOutcome::UnknownTarget);
+    f.route(dave, 3, RouteOutcome::UnknownTarget);  // targets are per speaker
+    CHECK(f.route(alice, 0) == normal({dave}));
+  }
+
+  TEST_CASE("a shout covers a channel, its links and its children as context 1") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    const ChannelId room = f.channel(hall, "Room");
+    const ChannelId annex = f.channel(kRootChannel, "Annex");
+    const ChannelId other = f.channel(kRootChannel, "Other");
+    REQUIRE(f.state.channels().link(hall, annex));
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", hall);
+    const SessionId carol = f.user("carol", room);
+    const SessionId dave = f.user("dave", annex);
+    f.user("erin", other);
+    const auto shout = [](std::initializer_list<SessionId> sessions) {
+      std::vector<Delivery> out;
+      for (const SessionId session : sessions) out.push_back({session, AudioContext::Shout});
+      return out;
+    };
+    f.targets[alice][1] = to_channel(1, hall, false, false);
+    f.targets[alice][2] = to_channel(2, hall, false, true);
+    f.targets[alice][3] = to_channel(3, hall, true, false);
+    f.targets[alice][4] = to_channel(4, hall, true, true);
+    CHECK(f.route(alice, 1) == shout({bob}));
+    CHECK(f.route(alice, 2) == shout({bob, carol}));
+    CHECK(f.route(alice, 3) == shout({bob, dave}));
+    CHECK(f.route(alice, 4) == shout({bob, carol, dave}));
+
+    f.acls(room, {acl("all", {}, Permission::Whisper)});
+    CHECK(f.route(alice, 4) == shout({bob, dave}));
+    // The speaker's own channel, when targeted, never sends back to the speaker.
+    f.targets[alice][5] = to_channel(5, kRootChannel, false, false);
+    CHECK(f.route(alice, 5).empty());
+  }
+
+  TEST_CASE("a shout restricted to a group reaches only the group's members") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    state::ChannelGroup delegates;
+    delegates.name = "delegates";
+    delegates.add = {7};
+    REQUIRE(f.state.channels().set_access(hall, true, {}, {delegates}));
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", hall, 7);
+    f.user("carol", hall, 8);
+    f.user("dave", hall);
+    f.targets[alice][1] = to_channel(1, hall, false, false, "delegates");
+    CHECK(f.route(alice, 1) == std::vector<Delivery>{{bob, AudioContext::Shout}});
+    f.targets[alice][2] = to_channel(2, hall, false, false, "!delegates");
+    CHECK(f.route(alice, 2).size() == 2);
+  }
+
+  TEST_CASE("someone both shouted at and whispered to hears the shout, once") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", hall);
+    const SessionId carol = f.user("carol");
+    MumbleProto::VoiceTarget both = to_channel(6, hall, false, false);
+    both.add_targets()->add_session(bob);
+    both.add_targets()->add_session(carol);
+    both.add_targets()->add_session(carol);
+    f.targets[alice][6] = both;
+    CHECK(f.route(alice, 6) ==
+          std::vector<Delivery>{{bob, AudioContext::Shout}, {carol, AudioContext::Whisper}});
+  }
+
+  TEST_CASE("bots are not counted as users") {
+    Routing f;
+    f.user("alice");
+    const SessionId bot = f.user("recorder");
+    f.user_of(bot).bot = true;
+    CHECK(f.snapshot()->user_count == 1);
+  }
+}
+
+}  // namespace plenum::server::voice

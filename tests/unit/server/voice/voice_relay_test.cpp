@@ -1,0 +1,418 @@
+// The voice plane's packet path without sockets: real crypto on both ends, datagrams in,
+// encrypted datagrams and tunnel frames out.
+#include "server/voice/voice_relay.hpp"
+
+#include "protocol/control_message.hpp"
+#include "protocol/udp_ping.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+namespace plenum::server::voice {
+namespace {
+
+using namespace std::chrono_literals;
+using boost::asio::ip::make_address;
+using boost::asio::ip::udp;
+using protocol::Bytes;
+using protocol::ByteView;
+using protocol::CryptStateOCB2;
+using protocol::UdpFormat;
+using Clock = VoiceRelay::Clock;
+
+Bytes bytes(std::initializer_list<unsigned> values) {
+  Bytes out;
+  for (const unsigned v : values) out.push_back(static_cast<std::byte>(v));
+  return out;
+}
+
+class FakeLink final : public ControlLink {
+ public:
+  void deliver_tunnel(std::vector<TunnelFrame> frames) override {
+    for (auto& frame : frames) tunnel.push_back(std::move(frame));
+  }
+  void report_crypt_stats(std::vector<CryptStatsReport> reports) override { stats = std::move(reports); }
+  void request_resync(SessionId session) override { resyncs.push_back(session); }
+  void send_server_nonce(SessionId session, const CryptStateOCB2::Nonce& nonce) override {
+    nonces.emplace_back(session, nonce);
+  }
+
+  std::vector<TunnelFrame> tunnel;
+  std::vector<CryptStatsReport> stats;
+  std::vector<SessionId> resyncs;
+  std::vector<std::pair<SessionId, CryptStateOCB2::Nonce>> nonces;
+};
+
+// One client: its own half of the crypto and its UDP source.
+struct Client {
+  SessionId session = 0;
+  UdpFormat format = UdpFormat::Legacy;
+  udp::endpoint endpoint;
+  CryptStateOCB2 crypt;
+};
+
+struct Sent {
+  udp::endpoint to;
+  Bytes datagram;
+};
+
+struct Relay {
+  Clock::time_point now = Clock::time_point{} + 1h;
+  FakeLink link;
+  VoiceCounters counters;
+  std::vector<Sent> sent;
+  Outbox outbox{4,
+                [this](std::span<const OutgoingDatagram> datagrams) {
+                  for (const auto& d : datagrams) sent.push_back({d.to, Bytes(d.view().begin(), d.view().end())});
+                  return datagrams.size();
+                },
+                counters};
+  VoiceSettings settings;
+  std::unique_ptr<VoiceRelay> relay;
+  std::shared_ptr<RoutingSnapshot> snapshot = std::make_shared<RoutingSnapshot>();
+  std::map<SessionId, Client> clients;
+
+  explicit Relay(VoiceSettings voice_settings = {}) : settings{voice_settings} {
+    settings.version = {1, 5, 0};
+    relay = std::make_unique<VoiceRelay>(settings, outbox, link, counters, now);
+  }
+
+  // A session in the root channel, heard and hearing, from `ip`:`port`.
+  Client& add(SessionId session, UdpFormat format = UdpFormat::Legacy, const char* ip = "127.0.0.1",
+              std::uint16_t port = 0) {
+    auto server = CryptStateOCB2::generate();
+    AddVoiceSession add{session, server.key(), server.encrypt_iv(), server.decrypt_iv(), format,
+                        ip_key(make_address(ip))};
+    relay->add_session(add, now);
+    Client& client = clients[session];
+    client.session = session;
+    client.format = format;
+    client.endpoint = udp::endpoint(make_address(ip), port != 0 ? port : static_cast<std::uint16_t>(40000 + session));
+    REQUIRE(client.crypt.set_key(server.key(), server.decrypt_iv(), server.encrypt_iv()));
+    snapshot->speakers[session] = SpeakerRoutes{0, false, {0}, {}};
+    snapshot->listeners[0].push_back(session);
+    ++snapshot->user_count;
+    relay->set_snapshot(snapshot);
+    return client;
+  }
+
+  Bytes encrypt(Client& client, ByteView plaintext) {
+    Bytes datagram(plaintext.size() + CryptStateOCB2::kHeaderSize);
+    REQUIRE(client.crypt.encrypt(plaintext, datagram).has_value());
+    return datagram;
+  }
+
+  void datagram(const udp::endpoint& from, ByteView bytes) {
+    now += 20ms;
+    relay->on_datagram(Datagram{bytes, from, {}, false}, now);
+    outbox.flush_udp();
+    link.deliver_tunnel(outbox.take_tunnel());
+  }
+
+  void from(Client& client, ByteView plaintext) { datagram(client.endpoint, encrypt(client, plaintext)); }
+
+  void tunnel(Client& client, ByteView plaintext) {
+    now += 20ms;
+    relay->on_tunnel(client.session, plaintext, now);
+    outbox.flush_udp();
+    link.deliver_tunnel(outbox.take_tunnel());
+  }
+
+  // Pings so that the relay learns the client's address.
+  void ping(Client& client) {
+    from(client, bytes({0x20, 0x01}));
+    REQUIRE(take_udp(client).size() == 1);
+  }
+
+  // Decrypted datagrams sent to `client` so far, removed from `sent`.
+  std::vector<Bytes> take_udp(Client& client) {
+    std::vector<Bytes> out;
+    std::erase_if(sent, [&](const Sent& s) {
+      if (s.to != client.endpoint) return false;
+      Bytes plain(s.datagram.size() - CryptStateOCB2::kHeaderSize);
+      auto size = client.crypt.decrypt(s.datagram, plain, now);
+      REQUIRE(size.has_value());
+      plain.resize(*size);
+      out.push_back(std::move(plain));
+      return true;
+    });
+    return out;
+  }
+
+  std::vector<Bytes> take_tunnel(SessionId session) {
+    std::vector<Bytes> out;
+    std::erase_if(link.tunnel, [&](const TunnelFrame& frame) {
+      if (frame.session != session) return false;
+      out.push_back(frame.frame);
+      return true;
+    });
+    return out;
+  }
+};
+
+// Alice's `80 00 03 f8 ff fe` as a listener must see it, with her session inserted (§4.3).
+Bytes heard_from(SessionId speaker, unsigned header = 0x80) {
+  return bytes({header, static_cast<unsigned>(speaker), 0x00, 0x03, 0xf8, 0xff, 0xfe});
+}
+const Bytes kVoice = bytes({0x80, 0x00, 0x03, 0xf8, 0xff, 0xfe});
+
+}  // namespace
+
+TEST_SUITE("voice.relay") {
+  TEST_CASE("an unknown source is bound to the session at its TCP peer IP; pings come back verbatim") {
+    Relay f;
+    Client& alice = f.add(1);
+    f.from(alice, bytes({0x20, 0xc1, 0xe2, 0x40}));
+    CHECK(f.take_udp(alice) == std::vector<Bytes>{bytes({0x20, 0xc1, 0xe2, 0x40})});
+    CHECK(f.counters.endpoints_learned == 1);
+    REQUIRE(f.relay->session(1)->has_endpoint);
+
+    // Same keys, another IP: not a candidate.
+    Client stranger;
+    stranger.endpoint = udp::endpoint(make_address("192.0.2.9"), 5000);
+    REQUIRE(stranger.crypt.set_key(alice.crypt.key(), alice.crypt.encrypt_iv(), alice.crypt.decrypt_iv()));
+    f.from(stranger, bytes({0x20, 0x01}));
+    CHECK(f.sent.empty());
+    CHECK(f.counters.dropped(DropReason::UnknownEndpoint) == 1);
+  }
+
+  TEST_CASE("a protobuf connectivity ping is answered in kind") {
+    Relay f;
+    Client& carol = f.add(3, UdpFormat::Protobuf);
+    std::array<std::byte, 32> ping{};
+    const auto size = protocol::encode_protobuf_ping({.timestamp = 77}, ping);
+    REQUIRE(size.has_value());
+    f.from(carol, ByteView(ping.data(), *size));
+    const auto replies = f.take_udp(carol);
+    REQUIRE(replies.size() == 1);
+    const auto parsed = protocol::parse_protobuf_ping(replies[0]);
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->timestamp == 77);
+  }
+
+  TEST_CASE("voice reaches UDP listeners encrypted for each, and others through the tunnel") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    Client& carol = f.add(3);  // never sends UDP
+    f.ping(alice);
+    f.ping(bob);
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.take_udp(alice).empty());
+    CHECK(f.take_tunnel(3) == std::vector<Bytes>{protocol::encode_tunnel_frame(heard_from(1))});
+    CHECK(f.take_udp(carol).empty());
+    CHECK(f.counters.voice_packets == 1);
+    CHECK(f.relay->session(1)->udp_packets == 1);
+  }
+
+  TEST_CASE("legacy and protobuf listeners each get their format, each encoding built once") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    Client& carol = f.add(3, UdpFormat::Protobuf);
+    Client& dave = f.add(4, UdpFormat::Protobuf);
+    for (Client* c : {&alice, &bob, &carol, &dave}) f.ping(*c);
+    protocol::VoicePacket packet;
+    packet.frame_number = 42;
+    const Bytes opus = bytes({1, 2, 3, 4, 5});
+    packet.opus = opus;
+    packet.terminator = true;
+    std::array<std::byte, protocol::kMaxUdpPlaintextSize> plain{};
+    const auto size = protocol::encode_voice(packet, UdpFormat::Legacy, protocol::Direction::ToServer, plain);
+    REQUIRE(size.has_value());
+    f.from(alice, ByteView(plain.data(), *size));
+    CHECK(f.counters.encodings == 2);
+    for (Client* listener : {&bob, &carol, &dave}) {
+      const auto got = f.take_udp(*listener);
+      REQUIRE(got.size() == 1);
+      const auto decoded = listener->format == UdpFormat::Legacy
+                               ? protocol::decode_legacy_voice(got[0], protocol::Direction::ToClient)
+                               : protocol::decode_protobuf_voice(got[0], protocol::Direction::ToClient);
+      REQUIRE(decoded.has_value());
+      CHECK(decoded->sender_session == 1);
+      CHECK(decoded->frame_number == 42);
+      CHECK(decoded->terminator);
+      CHECK(decoded->target_or_context == 0);
+      CHECK(Bytes(decoded->opus.begin(), decoded->opus.end()) == opus);
+    }
+  }
+
+  TEST_CASE("whispers carry their context; loopback returns to the speaker") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    f.snapshot->speakers[1].whisper_targets.push_back({1, {{2, protocol::AudioContext::Whisper}}});
+    f.from(alice, bytes({0x81, 0x00, 0x03, 0xf8, 0xff, 0xfe}));
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1, 0x82)});
+    f.from(alice, bytes({0x9f, 0x02, 0x03, 0xf8, 0xff, 0xfe}));
+    CHECK(f.take_udp(alice) == std::vector<Bytes>{bytes({0x80, 0x01, 0x02, 0x03, 0xf8, 0xff, 0xfe})});
+    CHECK(f.take_udp(bob).empty());
+    f.from(alice, bytes({0x85, 0x00, 0x03, 0xf8, 0xff, 0xfe}));
+    CHECK(f.counters.dropped(DropReason::UnknownTarget) == 1);
+  }
+
+  TEST_CASE("a replayed or tampered datagram is dropped") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    const Bytes datagram = f.encrypt(alice, kVoice);
+    f.datagram(alice.endpoint, datagram);
+    f.datagram(alice.endpoint, datagram);
+    CHECK(f.take_udp(bob).size() == 1);
+    CHECK(f.counters.dropped(DropReason::Replay) == 1);
+
+    Bytes tampered = f.encrypt(alice, kVoice);
+    tampered.back() ^= std::byte{0x01};
+    f.datagram(alice.endpoint, tampered);
+    CHECK(f.take_udp(bob).empty());
+    CHECK(f.counters.dropped(DropReason::DecryptFailed) == 1);
+  }
+
+  TEST_CASE("silenced speakers, CELT and oversize or tiny datagrams go nowhere") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    f.snapshot->speakers[1].silenced = true;
+    f.from(alice, kVoice);
+    CHECK(f.counters.dropped(DropReason::Silenced) == 1);
+    f.snapshot->speakers[1].silenced = false;
+    f.from(alice, bytes({0x00, 0x00, 0x03, 0x01, 0x02, 0x03}));  // CELT alpha
+    CHECK(f.counters.dropped(DropReason::NotOpus) == 1);
+    f.datagram(alice.endpoint, bytes({1, 2, 3, 4}));
+    CHECK(f.counters.dropped(DropReason::TooShort) == 1);
+    f.datagram(alice.endpoint, Bytes(1025));
+    CHECK(f.counters.dropped(DropReason::TooLong) == 1);
+    CHECK(f.take_udp(bob).empty());
+  }
+
+  TEST_CASE("a speaker above the bandwidth limit is cut off") {
+    VoiceSettings settings;
+    settings.bandwidth_bps = 8000;  // 1000 B/s; each packet here costs 38 bytes per 20 ms
+    Relay f{settings};
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    for (int i = 0; i < 50; ++i) f.from(alice, kVoice);
+    CHECK(f.counters.dropped(DropReason::OverBandwidth) > 0);
+    CHECK(f.take_udp(bob).size() == 50 - f.counters.dropped(DropReason::OverBandwidth));
+  }
+
+  TEST_CASE("tunnelled voice is routed like UDP voice and moves the sender to the tunnel") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    f.tunnel(bob, kVoice);
+    CHECK(f.take_udp(alice) == std::vector<Bytes>{heard_from(2)});
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob).empty());
+    CHECK(f.take_tunnel(2).size() == 1);
+    // UDP voice from bob brings him back to UDP.
+    f.from(bob, kVoice);
+    CHECK(f.take_udp(alice).size() == 1);
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob).size() == 1);
+    f.tunnel(bob, bytes({0x20, 0x05}));
+    CHECK(f.counters.dropped(DropReason::TunnelPing) == 1);
+  }
+
+  TEST_CASE("a client on a new port (NAT rebinding) is found again") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    alice.endpoint.port(alice.endpoint.port() + 1000);
+    f.from(alice, bytes({0x20, 0x07}));
+    CHECK(f.take_udp(alice).size() == 1);
+    CHECK(f.counters.endpoints_learned == 3);
+  }
+
+  TEST_CASE("the server-query ping reports users and settings, when allowed") {
+    VoiceSettings settings;
+    settings.max_users = 250;
+    settings.bandwidth_bps = 64000;
+    Relay f{settings};
+    f.add(1);
+    f.add(2);
+    const udp::endpoint lister(make_address("198.51.100.4"), 6000);
+    f.datagram(lister, bytes({0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}));
+    REQUIRE(f.sent.size() == 1);
+    CHECK(f.sent[0].to == lister);
+    const auto reply = protocol::parse_query_reply(f.sent[0].datagram);
+    REQUIRE(reply.has_value());
+    CHECK(f.sent[0].datagram.size() == 24);
+    CHECK(reply->status.version == protocol::Version{1, 5, 0});
+    CHECK(reply->status.user_count == 2);
+    CHECK(reply->status.max_user_count == 250);
+    CHECK(reply->status.max_bandwidth_bps == 64000);
+    CHECK(f.counters.queries_answered == 1);
+
+    VoiceSettings closed;
+    closed.allow_ping = false;
+    Relay g{closed};
+    g.datagram(lister, bytes({0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}));
+    CHECK(g.sent.empty());
+  }
+
+  TEST_CASE("failing datagrams after 5 s without a good one ask the client to resync, once") {
+    Relay f;
+    Client& alice = f.add(1);
+    f.ping(alice);
+    f.now += 6s;
+    f.datagram(alice.endpoint, Bytes(20, std::byte{0x55}));
+    f.datagram(alice.endpoint, Bytes(20, std::byte{0x56}));
+    CHECK(f.link.resyncs == std::vector<SessionId>{1});
+
+    // The client's IV drifted; its CryptSetup{client_nonce} brings us back in step.
+    CryptStateOCB2 fresh = CryptStateOCB2::generate();
+    REQUIRE(alice.crypt.set_key(alice.crypt.key(), fresh.encrypt_iv(), alice.crypt.decrypt_iv()));
+    f.from(alice, bytes({0x20, 0x09}));
+    CHECK(f.take_udp(alice).empty());
+    f.relay->set_decrypt_iv(1, alice.crypt.encrypt_iv());
+    f.from(alice, bytes({0x20, 0x0a}));
+    CHECK(f.take_udp(alice).size() == 1);
+    CHECK(f.relay->session(1)->crypt.local_stats().resync == 1);
+  }
+
+  TEST_CASE("our current IV goes out on request, and changed counters are reported once") {
+    Relay f;
+    Client& alice = f.add(1);
+    f.ping(alice);
+    f.relay->send_encrypt_iv(1);
+    REQUIRE(f.link.nonces.size() == 1);
+    CHECK(f.link.nonces[0].second == alice.crypt.decrypt_iv());
+
+    std::vector<CryptStatsReport> reports;
+    f.relay->collect_stats(reports);
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].session == 1);
+    CHECK(reports[0].stats.good == 1);
+    reports.clear();
+    f.relay->collect_stats(reports);
+    CHECK(reports.empty());
+  }
+
+  TEST_CASE("a removed session's endpoint is forgotten") {
+    Relay f;
+    Client& alice = f.add(1);
+    f.ping(alice);
+    f.relay->remove_session(1);
+    f.from(alice, bytes({0x20, 0x01}));
+    CHECK(f.sent.empty());
+    CHECK(f.counters.dropped(DropReason::UnknownEndpoint) == 1);
+    CHECK(f.relay->session_count() == 0);
+  }
+}
+
+}  // namespace plenum::server::voice
