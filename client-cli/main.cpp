@@ -2,6 +2,7 @@
 #include "client-cli/core/cli_options.hpp"
 #include "client-cli/core/client_identity.hpp"
 #include "client-cli/headless/headless_client.hpp"
+#include "client-cli/tui/tui_app.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -39,8 +40,15 @@ int run(const CliOptions& options) {
     HeadlessClient client(std::move(config));
     return client.run();
   }
-  std::fprintf(stderr, "plenum-cli: the interactive mode is not available yet; use --headless\n");
-  return 2;
+  TuiConfig config;
+  config.connection = connection_config(options);
+  config.transmit = options.transmit;
+  config.mode = options.mode;
+  config.bitrate_bps = options.bitrate_bps;
+  config.play = options.play;
+  config.record = options.record;
+  TuiApp app(std::move(config));
+  return app.run();
 }
 
 }  // namespace

@@ -175,7 +175,8 @@ std::vector<ConfigKey> make_keys() {
   std::vector<ConfigKey> keys;
   // Network
   keys.push_back(text_key("host", PLENUM_FIELD(network.host), host_text));
-  keys.push_back(number_key("port", PLENUM_FIELD(network.port), 1, 65535));
+  // 0: any free port, chosen by the kernel and printed in the listening line (tests, scripts).
+  keys.push_back(number_key("port", PLENUM_FIELD(network.port), 0, 65535));
   keys.push_back(number_key("timeout", PLENUM_FIELD(network.timeout), 1, 3600));
   keys.push_back(bool_key("allowping", PLENUM_FIELD(network.allow_ping)));
   keys.push_back(bool_key("sendversion", PLENUM_FIELD(network.send_version)));

@@ -1,5 +1,6 @@
 // Identifiers shared by the server's state, control and voice planes. Planes refer to each other
-// by these ids, never by pointer (STYLE.md §3).
+// by these ids, never by pointer (STYLE.md §3). The state they name lives on the control-plane
+// thread.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,8 @@
 // construction; owned by ServerState (control-plane thread).
 #pragma once
 
+#include "server/config/server_config.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -10,11 +12,12 @@
 
 namespace plenum::server::state {
 
-// Murmur master's defaults (Meta.cpp). ` -=` is the range 0x20..0x3D. Matched on UTF-8 bytes,
-// so \w is ASCII only, as with master's QRegularExpression: names with other letters need a
-// wider pattern, e.g. `.+` (1.3.4's QRegExp let \w match any letter).
-inline constexpr std::string_view kMurmurUserNamePattern = R"([ -=\w\[\]\{\}\(\)\@\|\.]+)";
-inline constexpr std::string_view kMurmurChannelNamePattern = R"([ -=\w\#\[\]\{\}\(\)\@\|]+)";
+// Murmur master's defaults live with the rest of the defaults, in ServerConfig
+// (server/config/server_config.hpp: kDefaultUsernamePattern, kDefaultChannelNamePattern). They
+// are matched on UTF-8 bytes, so \w is ASCII only, as with master's QRegularExpression: names
+// with other letters need a wider pattern, e.g. `.+` (1.3.4's QRegExp let \w match any letter).
+using config::kDefaultChannelNamePattern;
+using config::kDefaultUsernamePattern;
 
 // In UTF-16 code units, the unit of Murmur's QString::length().
 inline constexpr std::size_t kMaxUserNameLength = 128;

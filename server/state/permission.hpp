@@ -1,5 +1,5 @@
 // Mumble's ACL permission bits (src/ACL.h, same values in 1.3.4 and master) and a small flag set
-// over them. Plain values, no owner.
+// over them. Plain values, computed and cached on the control-plane thread.
 #pragma once
 
 #include <cstdint>

@@ -29,8 +29,8 @@ struct StateRules {
   std::uint32_t nesting_limit = 10;          // channelnestinglimit
   std::uint32_t channel_count_limit = 1000;  // channelcountlimit; 0 = unlimited
   std::uint32_t users_per_channel = 0;       // usersperchannel; 0 = unlimited
-  std::string user_name_pattern{kMurmurUserNamePattern};        // username
-  std::string channel_name_pattern{kMurmurChannelNamePattern};  // channelname
+  std::string user_name_pattern{kDefaultUsernamePattern};        // username
+  std::string channel_name_pattern{kDefaultChannelNamePattern};  // channelname
   TextLimits text;
 };
 
@@ -98,7 +98,8 @@ class ServerState {
   std::vector<std::pair<SessionId, bool>> refresh_suppression();
 
   // A channel made by a user (msgChannelState): a registered creator joins the new channel's
-  // `admin` group, and a creator still without Write there gets an entry granting it.
+  // `admin` group, and a creator still without Write there gets an entry granting it. The
+  // caller then moves the creator into a temporary channel (enter_channel), as Murmur does.
   Result<ChannelId> create_channel(SessionId creator, ChannelId parent, NewChannel spec);
   // Replaces a channel's ACL (msgACL). An editor who lost Write by it gets an entry granting it
   // back (registered or with a certificate). The caller drops ids of unknown accounts first.

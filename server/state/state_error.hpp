@@ -1,6 +1,6 @@
-// Why a structural change to the server state was refused: an id that does not exist, a move
-// that would make a cycle... These are caller mistakes or bad stored data, not permission
-// denials (those are Verdicts, see verdict.hpp).
+// Why a structural change to the server state (control-plane thread) was refused: an id that
+// does not exist, a move that would make a cycle... These are caller mistakes or bad stored
+// data, not permission denials (those are Verdicts, see verdict.hpp).
 #pragma once
 
 #include <boost/system/error_code.hpp>

@@ -1,5 +1,6 @@
 // Murmur's length rule for text messages, comments and channel descriptions (ini keys
-// textmessagelength, imagemessagelength, allowhtml; Server::isTextAllowed). Pure functions.
+// textmessagelength, imagemessagelength, allowhtml; Server::isTextAllowed). Pure functions,
+// called on the control-plane thread.
 #pragma once
 
 #include <cstddef>

@@ -79,6 +79,36 @@ void add_channel_audience(const ServerState& state, ChannelId channel, std::set<
   }
 }
 
+// Members and listeners of the named channels and trees; a refusal ends the whole message.
+std::optional<Verdict> add_channel_targets(const ServerState& state, SessionId actor,
+                                           const TextTargets& targets, std::set<SessionId>& out) {
+  const ChannelTree& tree = state.channels();
+  std::deque<ChannelId> tree_queue;
+  for (const auto* list : {&targets.channels, &targets.trees}) {
+    for (const ChannelId channel : *list) {
+      if (!tree.contains(channel)) return Verdict::ignore();
+      if (!state.has_permission(actor, channel, Permission::TextMessage)) {
+        return Verdict::missing(Permission::TextMessage, channel, actor);
+      }
+      if (list == &targets.channels) {
+        add_channel_audience(state, channel, out);
+      } else {
+        tree_queue.push_back(channel);
+      }
+    }
+  }
+  // Sub-channels where the sender may not write are skipped with everything below them.
+  while (!tree_queue.empty()) {
+    const ChannelId channel = tree_queue.front();
+    tree_queue.pop_front();
+    if (!state.has_permission(actor, channel, Permission::TextMessage)) continue;
+    const auto& children = tree.find(channel)->children;
+    tree_queue.insert(tree_queue.end(), children.begin(), children.end());
+    add_channel_audience(state, channel, out);
+  }
+  return std::nullopt;
+}
+
 constexpr std::string_view kHal = "Open the pod bay doors, HAL.";
 
 }  // namespace
@@ -159,29 +189,9 @@ TextDelivery route_text_message(const ServerState& state, SessionId actor, std::
     delivery.verdict = Verdict::deny(DenyType::H9K);
     return delivery;
   }
-  const ChannelTree& tree = state.channels();
-  std::deque<ChannelId> tree_queue;
-  for (const auto* list : {&targets.channels, &targets.trees}) {
-    for (const ChannelId channel : *list) {
-      if (!tree.contains(channel)) return delivery;
-      if (!state.has_permission(actor, channel, Permission::TextMessage)) {
-        delivery.verdict = Verdict::missing(Permission::TextMessage, channel, actor);
-        return delivery;
-      }
-      if (list == &targets.channels) {
-        add_channel_audience(state, channel, delivery.recipients);
-      } else {
-        tree_queue.push_back(channel);
-      }
-    }
-  }
-  while (!tree_queue.empty()) {
-    const ChannelId channel = tree_queue.front();
-    tree_queue.pop_front();
-    if (!state.has_permission(actor, channel, Permission::TextMessage)) continue;
-    const auto& children = tree.find(channel)->children;
-    tree_queue.insert(tree_queue.end(), children.begin(), children.end());
-    add_channel_audience(state, channel, delivery.recipients);
+  if (auto refused = add_channel_targets(state, actor, targets, delivery.recipients)) {
+    delivery.verdict = *refused;
+    return delivery;
   }
   for (const SessionId session : targets.sessions) {
     const ConnectedUser* user = state.users().find(session);

@@ -1,6 +1,6 @@
 // The outcome of a permission decision (who may do what), as plain data the control plane turns
-// into messages: allowed, refused with a PermissionDenied, or ignored without an answer (Murmur
-// drops requests naming unknown ids or changing nothing).
+// into messages on its thread: allowed, refused with a PermissionDenied, or ignored without an
+// answer (Murmur drops requests naming unknown ids or changing nothing).
 #pragma once
 
 #include "server/state/ids.hpp"

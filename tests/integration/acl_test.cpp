@@ -41,6 +41,13 @@ TEST_CASE("an anonymous user may neither create channels nor move others; SuperU
       deadline_in(kStep));
   CHECK(seen.has_value());
   CHECK(alice.client->model().channels.size() == 2);
+  // The denial names the parent the channel was asked under, not the root.
+  make.set_parent(hall);
+  bob.client->send(make, deadline_in(kStep));
+  denied = next_denial(*bob.client);
+  REQUIRE(denied.has_value());
+  CHECK(denied->permission() == kPermMakeChannel);
+  CHECK(denied->channel_id() == hall);
 
   MumbleProto::UserState push;
   push.set_session(alice_session);

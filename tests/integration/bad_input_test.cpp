@@ -145,6 +145,7 @@ bool closed_after_sending(const PlenumProcess& server, const protocol::Bytes& by
 }
 
 void expect_log_line(PlenumProcess& server, const std::string& cause) {
+  REQUIRE_MESSAGE(server.process() != nullptr, "the server is not running");
   const auto line = server.process()->wait_for_line("session \\d+: closed: " + cause, deadline_in(kStep));
   CHECK_MESSAGE(line.has_value(), "no log line for " << cause << "\n" << server.log());
 }
@@ -206,6 +207,7 @@ TEST_CASE("a thousand half-open connections do not stop logins and are closed af
 
   CHECK(wait_all_closed(fds_of(half_open), all_closed_by) == 0);
   half_open.clear();
+  REQUIRE(server->process() != nullptr);
   for (std::size_t i = 0; i < kHalfOpen; ++i) {
     if (!server->process()->wait_for_line("closed: tls handshake timeout", deadline_in(kStep))) {
       FAIL("only " << i << " handshake timeouts were logged");

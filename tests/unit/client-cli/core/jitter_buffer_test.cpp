@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <initializer_list>
 #include <vector>
 
 namespace plenum::client {
@@ -37,6 +38,11 @@ struct Harness {
   Clock::time_point now{};
 
   void push(std::uint64_t seq, bool terminator = false) { buffer.push(frame(seq, terminator), now); }
+  void push_all(std::initializer_list<std::uint64_t> seqs) {
+    for (const std::uint64_t seq : seqs) {
+      push(seq);
+    }
+  }
   long play() {
     const long played = describe(buffer.next(now));
     now += 20ms;
@@ -47,9 +53,7 @@ struct Harness {
 TEST_SUITE("client-cli") {
   TEST_CASE("jitter buffer plays reordered packets in frame order") {
     Harness h;
-    for (const std::uint64_t seq : {0, 4, 2, 8, 6}) {
-      h.push(seq);
-    }
+    h.push_all({0, 4, 2, 8, 6});
     std::vector<long> played;
     for (int i = 0; i < 5; ++i) {
       played.push_back(h.play());
@@ -71,9 +75,7 @@ TEST_SUITE("client-cli") {
 
   TEST_CASE("jitter buffer conceals a lost packet with the next packet's FEC and counts it") {
     Harness h;
-    for (const std::uint64_t seq : {0, 2, 6, 8}) {
-      h.push(seq);
-    }
+    h.push_all({0, 2, 6, 8});
     std::vector<long> played;
     for (int i = 0; i < 5; ++i) {
       played.push_back(h.play());
@@ -86,9 +88,7 @@ TEST_SUITE("client-cli") {
 
   TEST_CASE("jitter buffer uses PLC for a longer gap") {
     Harness h;
-    for (const std::uint64_t seq : {0, 2, 10}) {
-      h.push(seq);
-    }
+    h.push_all({0, 2, 10});
     std::vector<long> played;
     for (int i = 0; i < 6; ++i) {
       played.push_back(h.play());
@@ -100,9 +100,7 @@ TEST_SUITE("client-cli") {
 
   TEST_CASE("a packet that arrives after its turn is late: not played, not lost") {
     Harness h;
-    for (const std::uint64_t seq : {0, 2, 6}) {
-      h.push(seq);
-    }
+    h.push_all({0, 2, 6});
     CHECK(h.play() == 0);
     CHECK(h.play() == 2);
     CHECK(h.play() == -1);  // 4 is missing when its turn comes

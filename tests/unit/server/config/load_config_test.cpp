@@ -96,10 +96,9 @@ TEST_SUITE("config") {
     };
     const Case cases[] = {
         {"port = abc",
-         R"(config: port = "abc" is not a number (1..65535) (/etc/plenum.ini line 1))"},
-        {"port = 0", R"(config: port = "0" is out of range (1..65535) (/etc/plenum.ini line 1))"},
-        {"port = 65536", R"(config: port = "65536" is out of range (1..65535))"},
-        {"port = -1", R"(config: port = "-1" is not a number (1..65535))"},
+         R"(config: port = "abc" is not a number (0..65535) (/etc/plenum.ini line 1))"},
+        {"port = 65536", R"(config: port = "65536" is out of range (0..65535))"},
+        {"port = -1", R"(config: port = "-1" is not a number (0..65535))"},
         {"port = 99999999999999999999999",
          R"(config: port = "99999999999999999999999" is out of range)"},
         {"users = 0", R"(config: users = "0" is out of range (1..1000000))"},
@@ -154,7 +153,7 @@ TEST_SUITE("config") {
   TEST_CASE("bad flags name the flag and the value") {
     CHECK(error_of([] {
             run({"--port", "abc"});
-          }) == R"(config: port = "abc" is not a number (1..65535) (--port))");
+          }) == R"(config: port = "abc" is not a number (0..65535) (--port))");
     CHECK(error_of([] {
             run({"--log-level", "loud"});
           }) == R"(config: log_level = "loud" is not one of debug|info|warn|error (--log-level))");
@@ -181,9 +180,8 @@ TEST_SUITE("config") {
             validate(config);
           }).starts_with(R"(config: sslKey = "/etc/key.pem" is set but sslCert is empty)"));
     config = ServerConfig{};
-    config.network.port = 0;
-    CHECK(error_of([&] { validate(config); }) ==
-          R"(config: port = "0" is out of range (1..65535))");
+    config.network.port = 0;  // any free port
+    CHECK_NOTHROW(validate(config));
     config = ServerConfig{};
     config.access.username_pattern = "(";
     CHECK(error_of([&] {

@@ -121,7 +121,14 @@ struct Relay {
 
   // Pings so that the relay learns the client's address.
   void ping(Client& client) {
-    from(client, bytes({0x20, 0x01}));
+    if (client.format == UdpFormat::Legacy) {
+      from(client, bytes({0x20, 0x01}));
+    } else {
+      std::array<std::byte, 16> ping{};
+      const auto size = protocol::encode_protobuf_ping({.timestamp = 1}, ping);
+      REQUIRE(size.has_value());
+      from(client, ByteView(ping.data(), *size));
+    }
     REQUIRE(take_udp(client).size() == 1);
   }
 
