@@ -5,7 +5,9 @@
 
 namespace plenum::server::voice {
 
-BandwidthLimiter::BandwidthLimiter(Clock::time_point now) noexcept { times_.fill(now); }
+BandwidthLimiter::BandwidthLimiter(Clock::time_point now) noexcept {
+  times_.fill(now - kIdleHistory);
+}
 
 bool BandwidthLimiter::try_add(std::size_t bytes, std::uint32_t bytes_per_second,
                                Clock::time_point now) noexcept {

@@ -17,8 +17,12 @@ class BandwidthLimiter {
   // What a packet costs beyond its plaintext: IPv4 (20) + UDP (8) + crypto header (4) bytes.
   static constexpr std::size_t kPacketOverhead = 32;
 
-  // Every slot starts empty and stamped `now`: a session may not burst above the limit right
-  // after it starts, as in Murmur, whose timers start with the connection.
+  // A new session counts as having been silent for this long: every slot starts empty and
+  // stamped `now - kIdleHistory`. Murmur stamps its slots at TCP connect; stamping them when the
+  // voice thread adds the session made a first packet handled a fraction of a millisecond later
+  // look like an infinite rate and dropped it. A burst is still held to one second's worth.
+  static constexpr std::chrono::seconds kIdleHistory{1};
+
   explicit BandwidthLimiter(Clock::time_point now) noexcept;
 
   // Records a packet of `bytes` (overhead included) if the last 360 packets, this one included,
