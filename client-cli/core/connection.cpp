@@ -157,10 +157,28 @@ asio::awaitable<Disconnect> Connection::run_session() {
 }
 
 asio::awaitable<std::optional<Disconnect>> Connection::open_transport() {
-  const std::string where = server_name();
   asio::steady_timer deadline(io_);
   deadline.expires_after(config_.connect_timeout);
+  if (auto failure = co_await connect_tcp(deadline)) {
+    co_return failure;
+  }
+  if (auto failure = co_await handshake_tls(deadline)) {
+    co_return failure;
+  }
+  if (auto failure = check_certificate()) {
+    co_return failure;
+  }
+  if (config_.udp_enabled) {
+    udp_.emplace(io_);
+    const udp::endpoint server_udp(peer_.address(), peer_.port());
+    udp_->open(server_udp.protocol());
+    udp_->connect(server_udp);
+  }
+  session_start_ = Clock::now();
+  co_return std::nullopt;
+}
 
+asio::awaitable<std::optional<Disconnect>> Connection::connect_tcp(asio::steady_timer& deadline) {
   tcp::resolver resolver(io_);
   auto resolved = co_await (resolver.async_resolve(config_.host, std::to_string(config_.port),
                                                    kAwait) ||
@@ -173,7 +191,6 @@ asio::awaitable<std::optional<Disconnect>> Connection::open_transport() {
     co_return Disconnect{
         fmt::format("cannot resolve {}: {}", config_.host, resolve_error.message()), false};
   }
-
   tls_.emplace(io_, tls_context_);
   auto connected = co_await (asio::async_connect(tls_->lowest_layer(), endpoints, kAwait) ||
                              deadline.async_wait(kAwait));
@@ -181,10 +198,14 @@ asio::awaitable<std::optional<Disconnect>> Connection::open_transport() {
     const std::string reason = connected.index() == 1
                                    ? std::string("timed out")
                                    : std::get<0>(std::get<0>(connected)).message();
-    co_return Disconnect{fmt::format("cannot connect to {}: {}", where, reason), false};
+    co_return Disconnect{fmt::format("cannot connect to {}: {}", server_name(), reason), false};
   }
   peer_ = std::get<1>(std::get<0>(connected));
   tls_->lowest_layer().set_option(tcp::no_delay(true));
+  co_return std::nullopt;
+}
+
+asio::awaitable<std::optional<Disconnect>> Connection::handshake_tls(asio::steady_timer& deadline) {
   if (!is_ip_literal(config_.host)) {
     SSL_set_tlsext_host_name(tls_->native_handle(), config_.host.c_str());
   }
@@ -194,32 +215,29 @@ asio::awaitable<std::optional<Disconnect>> Connection::open_transport() {
     const std::string reason = handshake.index() == 1
                                    ? std::string("timed out")
                                    : std::get<0>(std::get<0>(handshake)).message();
-    co_return Disconnect{fmt::format("TLS handshake with {} failed: {}", where, reason), false};
+    co_return Disconnect{fmt::format("TLS handshake with {} failed: {}", server_name(), reason),
+                         false};
   }
+  co_return std::nullopt;
+}
 
+std::optional<Disconnect> Connection::check_certificate() {
   X509* peer_certificate = SSL_get1_peer_certificate(tls_->native_handle());
   if (peer_certificate == nullptr) {
-    co_return Disconnect{fmt::format("{} presented no certificate", where), true};
+    return Disconnect{fmt::format("{} presented no certificate", server_name()), true};
   }
   const protocol::X509Ptr owned(peer_certificate);
   KnownServers known(config_.known_servers_file);
-  const TrustDecision trust = decide_trust(known, where, protocol::public_key_sha1_hex(*owned),
+  const TrustDecision trust = decide_trust(known, server_name(),
+                                           protocol::public_key_sha1_hex(*owned),
                                            config_.trust_new_certificate);
   if (!trust.accept) {
-    co_return Disconnect{trust.message, true};
+    return Disconnect{trust.message, true};
   }
   if (!trust.message.empty()) {
     listener_.on_event(trust.message);
   }
-
-  if (config_.udp_enabled) {
-    udp_.emplace(io_);
-    const udp::endpoint server_udp(peer_.address(), peer_.port());
-    udp_->open(server_udp.protocol());
-    udp_->connect(server_udp);
-  }
-  session_start_ = Clock::now();
-  co_return std::nullopt;
+  return std::nullopt;
 }
 
 asio::awaitable<void> Connection::read_loop() {

@@ -114,6 +114,10 @@ class Connection {
 
   boost::asio::awaitable<Disconnect> run_session();
   boost::asio::awaitable<std::optional<Disconnect>> open_transport();
+  boost::asio::awaitable<std::optional<Disconnect>> connect_tcp(boost::asio::steady_timer& deadline);
+  boost::asio::awaitable<std::optional<Disconnect>> handshake_tls(
+      boost::asio::steady_timer& deadline);
+  std::optional<Disconnect> check_certificate();
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> timer_loop();
@@ -128,6 +132,8 @@ class Connection {
   void on_crypt_setup(const MumbleProto::CryptSetup& setup);
   void on_server_sync(const MumbleProto::ServerSync& sync);
   void on_user_state(const MumbleProto::UserState& state);
+  void on_user_remove(const MumbleProto::UserRemove& remove);
+  void on_text_message(const MumbleProto::TextMessage& text);
   void on_ping_reply(const MumbleProto::Ping& ping);
   void on_permission_denied(const MumbleProto::PermissionDenied& denied);
   void start_join();

@@ -103,25 +103,12 @@ void Connection::on_control(protocol::ControlMessage message) {
     case MessageType::UserState:
       on_user_state(std::get<MumbleProto::UserState>(message));
       break;
-    case MessageType::UserRemove: {
-      const auto& remove = std::get<MumbleProto::UserRemove>(message);
-      if (synced_ && remove.session() == view_.own_session()) {
-        end_session({fmt::format("removed from {}: {}", server_name(),
-                                 remove.has_reason() ? remove.reason() : "no reason given"),
-                     true});
-        break;
-      }
-      view_.apply(remove);
-      listener_.on_event({});
+    case MessageType::UserRemove:
+      on_user_remove(std::get<MumbleProto::UserRemove>(message));
       break;
-    }
-    case MessageType::TextMessage: {
-      const auto& text = std::get<MumbleProto::TextMessage>(message);
-      const UserEntry* sender = text.has_actor() ? view_.user(text.actor()) : nullptr;
-      listener_.on_event(fmt::format("{}: {}", sender != nullptr ? sender->name : "server",
-                                     plain_text(text.message())));
+    case MessageType::TextMessage:
+      on_text_message(std::get<MumbleProto::TextMessage>(message));
       break;
-    }
     case MessageType::PermissionDenied:
       on_permission_denied(std::get<MumbleProto::PermissionDenied>(message));
       break;
@@ -141,6 +128,23 @@ void Connection::on_control(protocol::ControlMessage message) {
     default:
       break;
   }
+}
+
+void Connection::on_user_remove(const MumbleProto::UserRemove& remove) {
+  if (synced_ && remove.session() == view_.own_session()) {
+    end_session({fmt::format("removed from {}: {}", server_name(),
+                             remove.has_reason() ? remove.reason() : "no reason given"),
+                 true});
+    return;
+  }
+  view_.apply(remove);
+  listener_.on_event({});
+}
+
+void Connection::on_text_message(const MumbleProto::TextMessage& text) {
+  const UserEntry* sender = text.has_actor() ? view_.user(text.actor()) : nullptr;
+  listener_.on_event(fmt::format("{}: {}", sender != nullptr ? sender->name : "server",
+                                 plain_text(text.message())));
 }
 
 void Connection::on_server_version(const MumbleProto::Version& version) {

@@ -76,8 +76,10 @@ JitterBuffer::PushResult JitterBuffer::push(OwnedVoiceFrame frame, Clock::time_p
                                                              : end_of_stream_;
   const bool late = played_up_to && frame.seq < *played_up_to;
   count_arrival(frame, arrival, late);
+  update_target();
   if (late) {
     ++stats_.late;
+    grow_pending_ = true;  // the delay was too short for this network: add a tick
     return PushResult::Late;
   }
   if (frames_.empty() && !playing_) {
@@ -162,14 +164,18 @@ void JitterBuffer::maybe_shrink() {
   }
 }
 
+void JitterBuffer::update_target() {
+  // Twice the mean deviation covers most arrivals; one more tick for the packet in play.
+  target_ = std::clamp(round_up_to_tick(2.0 * stats_.jitter_ms + 20.0), config_.min_delay,
+                       config_.max_delay);
+}
+
 void JitterBuffer::finish_stream() {
   playing_ = false;
   end_of_stream_ = next_seq_;
   highest_end_.reset();
   previous_arrival_.reset();
-  // The next stream starts with the delay its senders' jitter calls for.
-  target_ = std::clamp(round_up_to_tick(2.0 * stats_.jitter_ms + 20.0), config_.min_delay,
-                       config_.max_delay);
+  grow_pending_ = false;
 }
 
 JitterBuffer::Playout JitterBuffer::next(Clock::time_point now) {
@@ -180,6 +186,14 @@ JitterBuffer::Playout JitterBuffer::next(Clock::time_point now) {
     }
   } else {
     maybe_shrink();
+  }
+  if (grow_pending_) {
+    grow_pending_ = false;
+    if (depth_units() < units_of(target_)) {
+      // Stretch once with PLC, without moving the playout point: the delay grows a tick.
+      ++stats_.expanded;
+      return {Playout::Kind::Conceal, nullptr, kUnitsPerTick};
+    }
   }
   if (!frames_.empty() && frames_.begin()->first <= next_seq_) {
     current_ = std::move(frames_.begin()->second);

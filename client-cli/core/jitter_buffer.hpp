@@ -75,6 +75,7 @@ class JitterBuffer {
   void bound_delay();
   void maybe_start(Clock::time_point now);
   void maybe_shrink();
+  void update_target();
   void finish_stream();
   std::uint64_t depth_units() const noexcept;
 
@@ -90,6 +91,7 @@ class JitterBuffer {
   std::optional<std::uint64_t> highest_end_;    // end of the newest packet of this stream
   Clock::time_point first_arrival_{};   // prebuffering since
   unsigned underruns_ = 0;              // consecutive stretched ticks
+  bool grow_pending_ = false;           // a late packet asked for more delay
   // Shrinking: the smallest depth seen in the current window of next() calls.
   std::uint64_t window_min_depth_ = UINT64_MAX;
   unsigned window_calls_ = 0;

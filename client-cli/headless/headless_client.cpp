@@ -103,7 +103,9 @@ void HeadlessClient::on_voice(const ReceivedVoice& voice) {
 }
 
 void HeadlessClient::on_event(const std::string& text) {
-  if (!text.empty() && text.starts_with("trusting new server")) {
+  // Notices and text messages go to stderr; stdout carries only the "joined" line scripts
+  // wait for.
+  if (!text.empty()) {
     std::fprintf(stderr, "plenum-cli: %s\n", text.c_str());
   }
 }

@@ -65,6 +65,35 @@ void draw_help(int rows, int columns) {
   }
 }
 
+// Rows 1..rows of the left pane, scrolled so that the selection stays visible.
+void draw_tree(const ScreenContent& content, int rows, int width) {
+  const auto visible = static_cast<std::size_t>(std::max(rows, 1));
+  const std::size_t first = content.selected >= visible ? content.selected - visible + 1 : 0;
+  for (std::size_t i = first; i < content.tree.size() && i < first + visible; ++i) {
+    const TreeLine& line = content.tree[i];
+    attr_t attributes = line.own ? A_BOLD : A_NORMAL;
+    if (i == content.selected && !content.typing) {
+      attributes |= A_REVERSE;
+    }
+    put(1 + static_cast<int>(i - first), 0, line.text, width, attributes);
+  }
+}
+
+// The newest chat lines that fit, wrapped, in rows 1..rows from column `left`.
+void draw_chat(const std::deque<std::string>& chat, int rows, int left, int width) {
+  std::vector<std::string> wrapped;
+  for (const auto& line : chat) {
+    for (auto& piece : wrap(line, static_cast<std::size_t>(std::max(width, 1)))) {
+      wrapped.push_back(std::move(piece));
+    }
+  }
+  const auto visible = static_cast<std::size_t>(std::max(rows, 0));
+  const std::size_t skip = wrapped.size() > visible ? wrapped.size() - visible : 0;
+  for (std::size_t i = skip; i < wrapped.size(); ++i) {
+    put(1 + static_cast<int>(i - skip), left, wrapped[i], width);
+  }
+}
+
 }  // namespace
 
 std::string fit_columns(const std::string& text, std::size_t columns) {
@@ -112,7 +141,7 @@ std::vector<std::string> Screen::help_lines() {
   return {
       "plenum-cli keys",
       "",
-      "  t, space   push-to-talk on/off (a toggle: terminals send no key release)",
+      "  t, space   push-to-talk toggle (terminals send no key release)",
       "  m          mute yourself        d   deafen yourself",
       "  Up/Down    select a channel     Enter  join it",
       "  i, /       type a message to your channel (Enter sends, Esc cancels)",
@@ -135,44 +164,11 @@ void Screen::draw(const ScreenContent& content) {
   }
   const int body = rows - 3;  // tree and chat rows, then separator, input, status
   const int tree_width = std::clamp(columns * 2 / 5, std::min(kMinTreeWidth, columns / 2), 60);
-  const int chat_left = tree_width + 1;
-  const int chat_width = columns - chat_left;
-
   put(0, 0, " Channels", tree_width, A_BOLD);
-  put(0, chat_left, " Chat", chat_width, A_BOLD);
+  put(0, tree_width + 1, " Chat", columns - tree_width - 1, A_BOLD);
   mvvline(0, tree_width, ACS_VLINE, body);
-
-  // Tree: keep the selection visible.
-  const int tree_rows = body - 1;
-  const std::size_t first =
-      content.selected >= static_cast<std::size_t>(tree_rows)
-          ? content.selected - static_cast<std::size_t>(tree_rows) + 1
-          : 0;
-  for (int r = 0; r < tree_rows && first + static_cast<std::size_t>(r) < content.tree.size(); ++r) {
-    const std::size_t index = first + static_cast<std::size_t>(r);
-    const TreeLine& line = content.tree[index];
-    attr_t attributes = line.own ? A_BOLD : A_NORMAL;
-    if (index == content.selected && !content.typing) {
-      attributes |= A_REVERSE;
-    }
-    put(1 + r, 0, line.text, tree_width, attributes);
-  }
-
-  // Chat: the newest lines that fit, wrapped.
-  std::vector<std::string> wrapped;
-  for (const auto& line : content.chat) {
-    for (auto& piece : wrap(line, static_cast<std::size_t>(std::max(chat_width - 1, 1)))) {
-      wrapped.push_back(std::move(piece));
-    }
-  }
-  const int chat_rows = body - 1;
-  const std::size_t skip = wrapped.size() > static_cast<std::size_t>(chat_rows)
-                               ? wrapped.size() - static_cast<std::size_t>(chat_rows)
-                               : 0;
-  for (std::size_t i = skip; i < wrapped.size(); ++i) {
-    put(1 + static_cast<int>(i - skip), chat_left + 1, wrapped[i], chat_width - 1);
-  }
-
+  draw_tree(content, body - 1, tree_width);
+  draw_chat(content.chat, body - 1, tree_width + 2, columns - tree_width - 2);
   mvhline(body, 0, ACS_HLINE, columns);
   if (content.typing) {
     put(body + 1, 0, "> " + content.input, columns, A_BOLD);

@@ -24,6 +24,7 @@ constexpr auto kTick = 20ms;
 // Redraws are coalesced; talking markers and pings refresh at this rate anyway.
 constexpr auto kDrawInterval = 100ms;
 constexpr std::size_t kChatLines = 500;
+constexpr int kMaxKeysPerWake = 64;
 
 }  // namespace
 
@@ -187,8 +188,12 @@ void TuiApp::wait_for_keys() {
                          if (error || quitting_) {
                            return;
                          }
-                         for (int key = screen_->read_key(); key != Keys::kNone && !quitting_;
-                              key = screen_->read_key()) {
+                         // Bounded: a key source that never runs dry must not stall the clock.
+                         for (int n = 0; n < kMaxKeysPerWake && !quitting_; ++n) {
+                           const int key = screen_->read_key();
+                           if (key == Keys::kNone) {
+                             break;
+                           }
                            handle_key(key);
                          }
                          if (!quitting_) {
@@ -231,9 +236,9 @@ void TuiApp::handle_key(int key) {
         selected_ = rows > 0 ? std::min(selected_ + 1, rows - 1) : 0;
       } else if (key == Keys::kEnter) {
         join_selected();
-      } else if (key == Keys::kResize) {
-        screen_->resize();
       }
+      // Keys::kResize: resizeterm() in the SIGWINCH handler queues it; the redraw after
+      // every batch of keys is all it needs (resizing again would queue another).
   }
 }
 

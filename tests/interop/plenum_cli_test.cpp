@@ -224,7 +224,7 @@ TEST_SUITE("interop") {
     CHECK(cli.run("dave", {"--duration", "0.2", "--trust-new-cert"}, &output).clean());
     CHECK(cli.run("dave", {"--duration", "0.2"}, &output).clean());
 
-    status = cli.run("bad name!", {"--duration", "0.2"}, &output);
+    status = cli.run("bad?name", {"--duration", "0.2"}, &output);
     CHECK(status.exit_code == 1);
     CHECK_MESSAGE(output.find("rejected by") != std::string::npos, output);
 
