@@ -1,5 +1,7 @@
 #include "protocol/control_frame.hpp"
 
+#include "tests/unit/protocol/voice_fixtures.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,17 +15,7 @@ using namespace plenum::protocol;
 
 namespace {
 
-Bytes hex(std::string_view text) {
-  Bytes out;
-  std::string digits;
-  for (char c : text) {
-    if (c != ' ') digits.push_back(c);
-  }
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(std::stoul(digits.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using plenum::protocol::testing::hex;
 
 struct OwnedFrame {
   std::uint16_t type;

@@ -4,6 +4,8 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include "tests/unit/protocol/voice_fixtures.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -33,17 +35,7 @@ static_assert(std::is_same_v<std::variant_alternative_t<9, ControlMessage>, Mumb
 
 namespace {
 
-Bytes hex(std::string_view text) {
-  Bytes out;
-  std::string digits;
-  for (char c : text) {
-    if (c != ' ') digits.push_back(c);
-  }
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(std::stoul(digits.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using plenum::protocol::testing::hex;
 
 // A frame built by hand, independent of the encoder under test.
 Bytes frame(std::uint16_t type, const Bytes& payload) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "protocol/bytes.hpp"
+#include "tests/unit/protocol/voice_fixtures.hpp"
 
 #include <openssl/evp.h>
 
@@ -19,24 +20,7 @@ namespace plenum::test {
 
 using Block16 = std::array<std::byte, 16>;
 
-inline protocol::Bytes from_hex(std::string_view hex) {
-  auto nibble = [](char c) -> unsigned {
-    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-    if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-    if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
-    throw std::invalid_argument("bad hex digit");
-  };
-  std::string digits;
-  for (const char c : hex) {
-    if (c != ' ') digits.push_back(c);
-  }
-  if (digits.size() % 2 != 0) throw std::invalid_argument("odd number of hex digits");
-  protocol::Bytes out;
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(nibble(digits[i]) << 4U | nibble(digits[i + 1])));
-  }
-  return out;
-}
+inline protocol::Bytes from_hex(std::string_view hex) { return protocol::testing::hex(hex); }
 
 inline Block16 block_from_hex(std::string_view hex) {
   const protocol::Bytes bytes = from_hex(hex);
