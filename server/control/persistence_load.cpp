@@ -69,6 +69,7 @@ LoadedState load_state(const store::StoredState& stored, const config::ServerCon
     state::Channel root;
     root.id = state::kRootChannel;
     root.name = root_name;
+    root.inherit_acls = false;
     root.acls = state::default_root_acls();
     for (auto& group : state::default_root_groups()) root.groups.emplace(group.name, std::move(group));
     channels.emplace(root.id, std::move(root));

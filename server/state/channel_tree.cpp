@@ -13,6 +13,7 @@ ChannelTree::ChannelTree(std::string root_name) {
   Channel root;
   root.id = kRootChannel;
   root.name = std::move(root_name);
+  root.inherit_acls = false;  // nothing above it to inherit from; Murmur's ACL dialog shows it unticked
   channels_.emplace(kRootChannel, std::move(root));
 }
 

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +30,8 @@ struct Datagram {
   boost::asio::ip::udp::endpoint from;
   LocalAddress to;
   bool truncated = false;  // longer than the receive buffer: too long for Mumble anyway
+  // How long it sat in the kernel's receive queue (SO_TIMESTAMPNS); zero when unknown.
+  std::chrono::nanoseconds waited{0};
 };
 
 // The largest datagram the plane sends: a full plaintext plus the crypto header.

@@ -19,4 +19,9 @@ std::size_t EndpointLearner::take_budget(std::size_t wanted, Clock::time_point n
   return granted;
 }
 
+void EndpointLearner::refund(std::size_t unused_trials) noexcept {
+  tokens_ = std::min(static_cast<double>(limits_.trials_per_second),
+                     tokens_ + static_cast<double>(unused_trials));
+}
+
 }  // namespace plenum::server::voice

@@ -1,9 +1,10 @@
 // EndpointLearner: how much work a datagram from an unknown source may cost. Murmur tries every
 // session whose TCP peer IP equals the source IP (MUMBLE_PROTOCOL.md §4.1); behind a large NAT
-// that is hundreds of AES trials per datagram, so here each datagram gets a few, sessions that
-// have no UDP endpoint yet go first, successive datagrams rotate through the rest, and a token
-// bucket caps the trials per second so a flood stays cheap. Owned by the VoiceRelay (voice
-// thread); the time is passed in.
+// that is hundreds of AES trials per datagram. Here each datagram gets a bounded number: half go
+// to the newest sessions without a UDP endpoint (a client's first datagram follows its login),
+// the rest rotate through all the others between datagrams (a NAT may also move a bound client
+// to a new port), and a token bucket caps the trials per second so a flood stays cheap. Owned by
+// the VoiceRelay (voice thread); the time is passed in.
 #pragma once
 
 #include "server/state/ids.hpp"
@@ -18,9 +19,10 @@
 namespace plenum::server::voice {
 
 struct LearnerLimits {
-  std::size_t trials_per_datagram = 16;
-  // A trial decrypt of a full datagram costs about a microsecond: at most a few ms per second.
-  std::uint32_t trials_per_second = 4000;
+  std::size_t trials_per_datagram = 32;
+  // A trial decrypt costs well under a microsecond for a ping and about one for a full
+  // datagram: at most some 20 ms of one core per second.
+  std::uint32_t trials_per_second = 20000;
 };
 
 class EndpointLearner {
@@ -30,11 +32,13 @@ class EndpointLearner {
   EndpointLearner(LearnerLimits limits, Clock::time_point now) noexcept;
 
   // Fills `out` (cleared first) with the sessions to try for one datagram, from `peers` (the
-  // sessions sharing its source IP): unbound ones first, then bound ones (a NAT may have given
-  // a client a new port). False, with `out` empty, when the budget is spent.
+  // sessions sharing its source IP, oldest first). False, with `out` empty, when the budget is
+  // spent.
   template <class IsBound>
   bool plan(std::span<const state::SessionId> peers, IsBound is_bound, Clock::time_point now,
             std::vector<state::SessionId>& out);
+  // Gives back the budget of planned trials that were not needed (an early match).
+  void refund(std::size_t unused_trials) noexcept;
 
  private:
   std::size_t take_budget(std::size_t wanted, Clock::time_point now) noexcept;
@@ -49,16 +53,24 @@ template <class IsBound>
 bool EndpointLearner::plan(std::span<const state::SessionId> peers, IsBound is_bound,
                            Clock::time_point now, std::vector<state::SessionId>& out) {
   out.clear();
-  if (peers.empty()) return true;
-  const std::size_t allowed = take_budget(std::min(limits_.trials_per_datagram, peers.size()), now);
+  const std::size_t count = peers.size();
+  if (count == 0) return true;
+  const std::size_t allowed = take_budget(std::min(limits_.trials_per_datagram, count), now);
   if (allowed == 0) return false;
-  const std::size_t start = cursor_ % peers.size();
-  cursor_ += allowed;
-  for (const bool want_bound : {false, true}) {
-    for (std::size_t i = 0; i < peers.size() && out.size() < allowed; ++i) {
-      const state::SessionId session = peers[(start + i) % peers.size()];
-      if (static_cast<bool>(is_bound(session)) == want_bound) out.push_back(session);
-    }
+  // Newest unbound sessions, from the back; `scanned_from` marks how far that pass looked.
+  const std::size_t newest = (allowed + 1) / 2;
+  std::size_t scanned_from = count;
+  while (scanned_from > 0 && out.size() < newest) {
+    --scanned_from;
+    if (!is_bound(peers[scanned_from])) out.push_back(peers[scanned_from]);
+  }
+  // Then everyone not picked yet, starting where the previous datagram's rotation stopped.
+  const std::size_t start = cursor_ % count;
+  for (std::size_t i = 0; i < count && out.size() < allowed; ++i) {
+    const std::size_t index = (start + i) % count;
+    if (index >= scanned_from && !is_bound(peers[index])) continue;
+    out.push_back(peers[index]);
+    cursor_ = index + 1;
   }
   return true;
 }

@@ -21,4 +21,11 @@ std::span<const SessionId> RoutingSnapshot::listeners_in(ChannelId channel) cons
   return it->second;
 }
 
+std::span<const ChannelListener> RoutingSnapshot::channel_listeners_of(
+    ChannelId channel) const noexcept {
+  const auto it = channel_listeners.find(channel);
+  if (it == channel_listeners.end()) return {};
+  return it->second;
+}
+
 }  // namespace plenum::server::voice

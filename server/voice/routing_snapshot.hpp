@@ -34,22 +34,36 @@ struct SpeakerRoutes {
   // linked channels where the speaker has Speak. Empty when silenced.
   std::vector<ChannelId> normal_channels;
   // Targets 1..30 as registered: receivers sorted by session, each once with the smallest
-  // context, the speaker excluded. An id missing here is unknown (the packet is dropped).
+  // context (channel listeners included), the speaker excluded. An id missing here is unknown (the packet is dropped).
   std::vector<std::pair<std::uint8_t, std::vector<Delivery>>> whisper_targets;
 
   const std::vector<Delivery>* whisper_target(std::uint8_t id) const noexcept;
 };
+
+// A user who listens to a channel it is not in (1.4+ listening_channel_add): it hears that
+// channel's talk and shouts with context 3 unless it hears them another way (§5).
+struct ChannelListener {
+  SessionId session = 0;
+  ChannelId in_channel = state::kRootChannel;  // where the listener itself is
+
+  bool operator==(const ChannelListener&) const = default;
+};
+
+// Hearing (not deaf) channel listeners of each channel that has any, ascending sessions.
+using ChannelListeners = std::unordered_map<ChannelId, std::vector<ChannelListener>>;
 
 struct RoutingSnapshot {
   // Every authenticated user, by session.
   std::unordered_map<SessionId, SpeakerRoutes> speakers;
   // Hearing (not deaf) members of each channel that has any, ascending sessions.
   std::unordered_map<ChannelId, std::vector<SessionId>> listeners;
+  ChannelListeners channel_listeners;
   // Authenticated users that are not bots: what the server-query ping reports (1.5+).
   std::uint32_t user_count = 0;
 
   const SpeakerRoutes* speaker(SessionId session) const noexcept;
   std::span<const SessionId> listeners_in(ChannelId channel) const noexcept;
+  std::span<const ChannelListener> channel_listeners_of(ChannelId channel) const noexcept;
 };
 
 }  // namespace plenum::server::voice

@@ -31,19 +31,31 @@ std::set<ChannelId> covered_channels(const state::ChannelTree& tree,
   return channels;
 }
 
-void add_shout_receivers(const state::ServerState& state, SessionId speaker,
-                         const MumbleProto::VoiceTarget::Target& entry, std::set<SessionId>& shout) {
-  const auto& tree = state.channels();
-  for (const ChannelId channel : covered_channels(tree, entry)) {
+// Whether a receiver passes a channel entry's group filter. The group is evaluated in the target
+// channel itself, as Murmur's Group::isMember(tc, tc); it applies to channel listeners too, so a
+// shout meant for a group never leaks to a listener outside it.
+bool in_group(const state::ServerState& state, ChannelId channel,
+              const MumbleProto::VoiceTarget::Target& entry, SessionId session) {
+  if (entry.group().empty()) return true;
+  const state::ConnectedUser* user = state.users().find(session);
+  return user != nullptr && state::group_applies(state.channels(), channel, channel, entry.group(),
+                                                 user->acl_subject());
+}
+
+// Members of each covered channel where the speaker has Whisper shout (context 1); the channels'
+// listeners hear it with context 3 (§5).
+void add_shout_receivers(const state::ServerState& state, const ChannelListeners& listeners,
+                         SessionId speaker, const MumbleProto::VoiceTarget::Target& entry,
+                         std::set<SessionId>& shout, std::set<SessionId>& listen) {
+  for (const ChannelId channel : covered_channels(state.channels(), entry)) {
     if (!state.has_permission(speaker, channel, Permission::Whisper)) continue;
     for (const SessionId member : state.users().in_channel(channel)) {
-      const state::ConnectedUser* user = state.users().find(member);
-      // The group is evaluated in the target channel itself, as Murmur's Group::isMember(tc, tc).
-      if (!entry.group().empty() &&
-          !state::group_applies(tree, channel, channel, entry.group(), user->acl_subject())) {
-        continue;
-      }
-      shout.insert(member);
+      if (in_group(state, channel, entry, member)) shout.insert(member);
+    }
+    const auto it = listeners.find(channel);
+    if (it == listeners.end()) continue;
+    for (const ChannelListener& listener : it->second) {
+      if (in_group(state, channel, entry, listener.session)) listen.insert(listener.session);
     }
   }
 }
@@ -57,8 +69,9 @@ const std::set<ChannelId>& links_of(const state::ChannelTree& tree, ChannelId ch
   return it->second;
 }
 
-SpeakerRoutes routes_of(const state::ServerState& state, const state::ConnectedUser& user,
-                        const VoiceTargets* targets, LinkCache& links) {
+SpeakerRoutes routes_of(const state::ServerState& state, const ChannelListeners& listeners,
+                        const state::ConnectedUser& user, const VoiceTargets* targets,
+                        LinkCache& links) {
   SpeakerRoutes routes;
   routes.channel = user.channel;
   routes.silenced = user.silenced();
@@ -72,20 +85,23 @@ SpeakerRoutes routes_of(const state::ServerState& state, const state::ConnectedU
   if (targets == nullptr) return routes;
   for (const auto& [id, target] : *targets) {
     if (id < 1 || id > 30) continue;
-    routes.whisper_targets.emplace_back(static_cast<std::uint8_t>(id),
-                                        resolve_voice_target(state, user.session, target));
+    routes.whisper_targets.emplace_back(
+        static_cast<std::uint8_t>(id), resolve_voice_target(state, listeners, user.session, target));
   }
   return routes;
 }
 
 }  // namespace
 
-std::vector<Delivery> resolve_voice_target(const state::ServerState& state, SessionId speaker,
+std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
+                                           const ChannelListeners& listeners, SessionId speaker,
                                            const MumbleProto::VoiceTarget& target) {
   std::set<SessionId> shout;
   std::set<SessionId> whisper;
+  std::set<SessionId> listen;
   for (const auto& entry : target.targets()) {
-    if (entry.has_channel_id()) add_shout_receivers(state, speaker, entry, shout);
+    if (!entry.has_channel_id()) continue;
+    add_shout_receivers(state, listeners, speaker, entry, shout, listen);
   }
   for (const auto& entry : target.targets()) {
     for (const SessionId session : entry.session()) {
@@ -100,10 +116,27 @@ std::vector<Delivery> resolve_voice_target(const state::ServerState& state, Sess
     if (session == speaker || user == nullptr || user->hears_nothing()) return;
     out.push_back({session, context});
   };
+  // The smallest context wins: shout < whisper < listen.
   for (const SessionId session : shout) add(session, AudioContext::Shout);
   for (const SessionId session : whisper) add(session, AudioContext::Whisper);
+  for (const SessionId session : listen) {
+    if (!shout.contains(session) && !whisper.contains(session)) add(session, AudioContext::Listen);
+  }
   std::sort(out.begin(), out.end(),
             [](const Delivery& a, const Delivery& b) { return a.receiver < b.receiver; });
+  return out;
+}
+
+ChannelListeners channel_listeners_of(const state::ServerState& state) {
+  ChannelListeners out;
+  // Ascending sessions (std::map), so each channel's list comes out sorted.
+  for (const auto& [session, user] : state.users().users()) {
+    if (user.hears_nothing()) continue;
+    for (const ChannelId channel : user.listening) {
+      // A listener inside the channel hears it as a member already.
+      if (channel != user.channel) out[channel].push_back({session, user.channel});
+    }
+  }
   return out;
 }
 
@@ -112,13 +145,15 @@ std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::Serve
   auto snapshot = std::make_shared<RoutingSnapshot>();
   const auto& users = state.users().users();
   snapshot->speakers.reserve(users.size());
+  snapshot->channel_listeners = channel_listeners_of(state);
   LinkCache links;
-  // Ascending sessions (std::map), so each channel's listener list comes out sorted.
+  // Ascending sessions (std::map), so each channel's member list comes out sorted.
   for (const auto& [session, user] : users) {
     if (!user.bot) ++snapshot->user_count;
     if (!user.hears_nothing()) snapshot->listeners[user.channel].push_back(session);
     const VoiceTargets* targets = targets_of ? targets_of(session) : nullptr;
-    snapshot->speakers.emplace(session, routes_of(state, user, targets, links));
+    snapshot->speakers.emplace(
+        session, routes_of(state, snapshot->channel_listeners, user, targets, links));
   }
   return snapshot;
 }

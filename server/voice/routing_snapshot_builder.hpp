@@ -24,11 +24,16 @@ using VoiceTargetsOf = std::function<const VoiceTargets*(SessionId session)>;
 std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::ServerState& state,
                                                               const VoiceTargetsOf& targets_of);
 
+// The hearing channel listeners of every channel, as the snapshot carries them.
+ChannelListeners channel_listeners_of(const state::ServerState& state);
+
 // One speaker's receivers for one VoiceTarget: channel entries (with links, children and group)
-// give context 1 (shout) where the speaker has Whisper; session entries give context 2 (whisper)
-// where the receiver's channel grants the speaker Whisper and it is not already a channel
-// target. Deaf users and the speaker are left out; sorted by session.
-std::vector<Delivery> resolve_voice_target(const state::ServerState& state, SessionId speaker,
+// give context 1 (shout) to members and 3 (listen) to `listeners` of channels where the speaker
+// has Whisper; session entries give context 2 (whisper) where the receiver's channel grants the
+// speaker Whisper and it is not already a channel target. Each receiver once with the smallest
+// context; deaf users and the speaker are left out; sorted by session.
+std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
+                                           const ChannelListeners& listeners, SessionId speaker,
                                            const MumbleProto::VoiceTarget& target);
 
 }  // namespace plenum::server::voice

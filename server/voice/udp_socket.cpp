@@ -5,7 +5,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <ctime>
 #include <cstring>
 
 namespace plenum::server::voice {
@@ -15,13 +18,27 @@ using asio::ip::udp;
 
 namespace {
 
-// Big enough for one IPV6_PKTINFO and one IP_PKTINFO message.
-constexpr std::size_t kControlSize = CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in_pktinfo));
+// Big enough for one IPV6_PKTINFO, one IP_PKTINFO and one SCM_TIMESTAMPNS message.
+constexpr std::size_t kControlSize = CMSG_SPACE(sizeof(in6_pktinfo)) +
+                                     CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(timespec));
 
-LocalAddress read_local_address(msghdr& header) {
+std::chrono::nanoseconds since_epoch(const timespec& time) noexcept {
+  return std::chrono::seconds{time.tv_sec} + std::chrono::nanoseconds{time.tv_nsec};
+}
+
+// The local address (when `pktinfo`) and the time spent queued, from one datagram's control
+// messages; `now` is CLOCK_REALTIME, the kernel's clock for receive timestamps.
+void read_control(msghdr& header, bool pktinfo, std::chrono::nanoseconds now, Datagram& out) {
   LocalAddress local;
+  out.waited = std::chrono::nanoseconds{0};
   for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec stamp{};
+      std::memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
+      out.waited = std::max(now - since_epoch(stamp), std::chrono::nanoseconds{0});
+    } else if (!pktinfo) {
+      continue;
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
       in6_pktinfo info{};
       std::memcpy(&info, CMSG_DATA(c), sizeof(info));
       std::memcpy(local.ip.data(), &info.ipi6_addr, local.ip.size());
@@ -38,7 +55,7 @@ LocalAddress read_local_address(msghdr& header) {
       local.known = true;
     }
   }
-  return local;
+  out.to = local;
 }
 
 // The source address for one reply. The interface is left to routing: only the address is
@@ -98,6 +115,9 @@ void UdpSocket::bind(const udp::endpoint& endpoint) {
   socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ignored);
   socket_.bind(endpoint);
   socket_.non_blocking(true);
+  // Receive times let the relay drop what waited too long (VoiceSettings::max_queue_delay);
+  // without them nothing is dropped for age, so a refusal is not fatal either.
+  enable(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS);
   if (endpoint.address().is_unspecified()) {
     // Without these, replies leave from whatever address routing picks: still correct on a
     // host with one address, so a kernel that refuses them is not fatal.
@@ -130,10 +150,8 @@ std::span<const Datagram> UdpSocket::receive_batch() {
     header.msg_namelen = sizeof(sockaddr_storage);
     header.msg_iov = &b.vectors[i];
     header.msg_iovlen = 1;
-    if (pktinfo_) {
-      header.msg_control = b.controls[i].data();
-      header.msg_controllen = kControlSize;
-    }
+    header.msg_control = b.controls[i].data();
+    header.msg_controllen = kControlSize;
   }
   int count = 0;
   do {
@@ -141,6 +159,8 @@ std::span<const Datagram> UdpSocket::receive_batch() {
   } while (count < 0 && errno == EINTR);
   if (count <= 0) return {};
   const auto received = static_cast<std::size_t>(count);
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
   for (std::size_t i = 0; i < received; ++i) {
     msghdr& header = b.headers[i].msg_hdr;
     Datagram& datagram = received_[i];
@@ -151,7 +171,7 @@ std::span<const Datagram> UdpSocket::receive_batch() {
     const std::size_t name_size = std::min<std::size_t>(header.msg_namelen, datagram.from.capacity());
     std::memcpy(datagram.from.data(), &b.names[i], name_size);
     datagram.from.resize(name_size);
-    datagram.to = pktinfo_ ? read_local_address(header) : LocalAddress{};
+    read_control(header, pktinfo_, since_epoch(now), datagram);
   }
   return {received_.data(), received};
 }

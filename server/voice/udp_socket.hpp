@@ -1,8 +1,9 @@
 // UdpSocket: the voice port, read and written in batches with recvmmsg/sendmmsg (one system
 // call per batch instead of per datagram). When bound to every address it records each
 // datagram's local address (IP_PKTINFO / IPV6_PKTINFO) and sends replies from that address, so
-// a multi-homed server answers from the IP the client talks to. Owned by the VoicePlane; voice
-// thread only.
+// a multi-homed server answers from the IP the client talks to. Each datagram also carries how
+// long it waited in the kernel's queue (SO_TIMESTAMPNS), so an overloaded plane can shed what
+// is too late to play. Owned by the VoicePlane; voice thread only.
 #pragma once
 
 #include "server/voice/datagram.hpp"

@@ -20,6 +20,8 @@ std::string_view to_string(DropReason reason) noexcept {
     case DropReason::OverBandwidth: return "over_bandwidth";
     case DropReason::TunnelPing: return "tunnel_ping";
     case DropReason::SendFailed: return "send_failed";
+    case DropReason::QueryLimited: return "query_limited";
+    case DropReason::Stale: return "stale";
     case DropReason::Count: break;
   }
   return "?";

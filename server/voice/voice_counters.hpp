@@ -26,6 +26,8 @@ enum class DropReason : std::uint8_t {
   OverBandwidth,    // above the per-user bandwidth (§8.2)
   TunnelPing,       // a ping inside a UDPTunnel frame: pings are a UDP matter
   SendFailed,       // the kernel refused a datagram (socket buffer full)
+  QueryLimited,     // a server-query ping over its source's or the global reply rate
+  Stale,            // waited in the receive queue longer than a listener could still play it
   Count
 };
 

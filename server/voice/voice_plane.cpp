@@ -82,6 +82,7 @@ asio::awaitable<void> VoicePlane::receive_loop() {
     for (int turn = 0; turn < kBatchesPerTurn; ++turn) {
       const auto batch = socket_.receive_batch();
       if (batch.empty()) break;
+      run_commands();
       const auto now = Clock::now();
       for (const Datagram& datagram : batch) relay_.on_datagram(datagram, now);
       flush();
@@ -106,30 +107,52 @@ void VoicePlane::flush() {
   if (outbox_.has_tunnel()) link_.deliver_tunnel(outbox_.take_tunnel());
 }
 
+void VoicePlane::enqueue(std::function<void()> command) {
+  const std::lock_guard lock{commands_mutex_};
+  queued_commands_.push_back(std::move(command));
+  if (commands_pending_.exchange(true, std::memory_order_release)) return;  // a wake-up is queued
+  asio::post(io_, [this] {
+    run_commands();
+    flush();
+  });
+}
+
+void VoicePlane::run_commands() {
+  if (!commands_pending_.load(std::memory_order_acquire)) return;
+  {
+    const std::lock_guard lock{commands_mutex_};
+    running_commands_.swap(queued_commands_);
+    commands_pending_.store(false, std::memory_order_relaxed);
+  }
+  for (auto& command : running_commands_) command();
+  running_commands_.clear();
+}
+
 void VoicePlane::add_session(AddVoiceSession add) {
-  asio::post(io_, [this, add = std::move(add)] { relay_.add_session(add, Clock::now()); });
+  enqueue([this, add = std::move(add)] { relay_.add_session(add, Clock::now()); });
 }
 
 void VoicePlane::remove_session(SessionId session) {
-  asio::post(io_, [this, session] { relay_.remove_session(session); });
+  enqueue([this, session] { relay_.remove_session(session); });
 }
 
 void VoicePlane::set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce) {
-  asio::post(io_, [this, session, nonce] { relay_.set_decrypt_iv(session, nonce); });
+  enqueue([this, session, nonce] { relay_.set_decrypt_iv(session, nonce); });
 }
 
 void VoicePlane::request_encrypt_iv(SessionId session) {
-  asio::post(io_, [this, session] { relay_.send_encrypt_iv(session); });
+  enqueue([this, session] { relay_.send_encrypt_iv(session); });
 }
 
 void VoicePlane::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
-  asio::post(io_, [this, snapshot = std::move(snapshot)]() mutable { relay_.set_snapshot(std::move(snapshot)); });
+  enqueue([this, snapshot = std::move(snapshot)]() mutable {
+    relay_.set_snapshot(std::move(snapshot));
+  });
 }
 
 void VoicePlane::tunnel_voice(SessionId session, protocol::Bytes packet) {
-  asio::post(io_, [this, session, packet = std::move(packet)] {
+  enqueue([this, session, packet = std::move(packet)] {
     relay_.on_tunnel(session, packet, Clock::now());
-    flush();
   });
 }
 

@@ -19,10 +19,13 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace plenum::server::voice {
 
@@ -45,7 +48,8 @@ class VoicePlane {
   // Waits for the thread to end (after stop()).
   void join();
 
-  // Control -> voice messages. Any thread; they reach the voice thread in call order.
+  // Control -> voice messages. Any thread; they reach the voice thread in call order, and
+  // before any datagram that was sent after the call returned (see run_commands).
   void add_session(AddVoiceSession add);
   void remove_session(SessionId session);
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
@@ -61,6 +65,14 @@ class VoicePlane {
   boost::asio::awaitable<void> stats_loop();
   void run();
   void flush();
+  // Any thread: queues a command and wakes the voice thread for it.
+  void enqueue(std::function<void()> command);
+  // Voice thread: runs the queued commands. The receive loop calls it after every recvmmsg that
+  // returned datagrams and before it handles them. A read completion queued before a command
+  // drains datagrams sent after it (a client's first ping after ServerSync, voice after a
+  // UserState confirmation); through the io_context queue alone, the command would run only
+  // after them, and the first ping would be dropped as coming from nobody.
+  void run_commands();
 
   // Passed by argument.
   log::Logger& logger_;
@@ -74,7 +86,12 @@ class VoicePlane {
   boost::asio::steady_timer stats_timer_;
   std::vector<CryptStatsReport> reports_;
   bool stopping_ = false;
+  std::vector<std::function<void()>> running_commands_;
   // Others.
+  std::mutex commands_mutex_;  // guards queued_commands_; held for a push or a swap
+  std::vector<std::function<void()>> queued_commands_;
+  // Set with the first queued command; lets the receive loop skip the mutex when none wait.
+  std::atomic<bool> commands_pending_{false};
   std::thread thread_;
   mutable std::mutex final_mutex_;  // guards final_counters_, written once as the thread ends
   VoiceCounters final_counters_;

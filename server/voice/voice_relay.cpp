@@ -34,7 +34,8 @@ VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link
       outbox_{outbox},
       link_{link},
       counters_{counters},
-      learner_{settings.learner, now} {}
+      learner_{settings.learner, now},
+      query_limiter_{settings.query, now} {}
 
 VoiceSession* VoiceRelay::find(SessionId session) noexcept {
   const auto it = sessions_.find(session);
@@ -65,7 +66,8 @@ void VoiceRelay::set_decrypt_iv(SessionId session, const protocol::CryptStateOCB
 }
 
 void VoiceRelay::send_encrypt_iv(SessionId session) {
-  if (VoiceSession* found = find(session)) link_.send_server_nonce(session, found->crypt.encrypt_iv());
+  if (VoiceSession* found = find(session))
+    link_.send_server_nonce(session, found->crypt.encrypt_iv());
 }
 
 void VoiceRelay::set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept {
@@ -89,7 +91,11 @@ void VoiceRelay::on_datagram(const Datagram& datagram, Clock::time_point now) {
     return;
   }
   // Server-list pings carry no session and come from any address (§4.5).
-  if (answer_query(datagram)) return;
+  if (answer_query(datagram, now)) return;
+  if (datagram.waited > settings_.max_queue_delay) {
+    counters_.drop(DropReason::Stale);
+    return;
+  }
   if (size < kMinUdpDatagram) {
     counters_.drop(DropReason::TooShort);
     return;
@@ -112,10 +118,15 @@ void VoiceRelay::on_datagram(const Datagram& datagram, Clock::time_point now) {
   on_udp_plaintext(*sender, protocol::ByteView(plain_.data(), plain_size), now);
 }
 
-bool VoiceRelay::answer_query(const Datagram& datagram) {
+bool VoiceRelay::answer_query(const Datagram& datagram, Clock::time_point now) {
   if (!settings_.allow_ping || !may_be_query(datagram.bytes)) return false;
   const auto request = protocol::parse_query_request(datagram.bytes);
   if (!request) return false;
+  // The reply is larger than the request and goes to an unverified address (§4.5).
+  if (!query_limiter_.allow(ip_key(datagram.from.address()), now)) {
+    counters_.drop(DropReason::QueryLimited);
+    return true;
+  }
   OutgoingDatagram& reply = outbox_.prepare();
   const auto size = protocol::encode_query_reply({*request, status()}, reply.bytes);
   if (!size) return true;
@@ -142,12 +153,13 @@ VoiceSession* VoiceRelay::learn(const Datagram& datagram, const EndpointKey& key
     counters_.drop(DropReason::TrialBudget);
     return nullptr;
   }
-  for (const SessionId id : trials_) {
-    VoiceSession* candidate = find(id);
+  for (std::size_t tried = 0; tried < trials_.size(); ++tried) {
+    VoiceSession* candidate = find(trials_[tried]);
     if (candidate == nullptr) continue;
     ++counters_.trial_decrypts;
     const auto decrypted = candidate->crypt.decrypt(datagram.bytes, plain_, now);
     if (!decrypted) continue;
+    learner_.refund(trials_.size() - tried - 1);
     plain_size = *decrypted;
     bind(*candidate, datagram, key);
     return candidate;
@@ -168,7 +180,8 @@ void VoiceRelay::bind(VoiceSession& session, const Datagram& datagram, const End
 
 void VoiceRelay::on_failed_decrypt(VoiceSession& session, const boost::system::error_code& error,
                                    Clock::time_point now) {
-  const bool replay = error == protocol::CryptError::Replay || error == protocol::CryptError::OutOfWindow;
+  const bool replay =
+      error == protocol::CryptError::Replay || error == protocol::CryptError::OutOfWindow;
   counters_.drop(replay ? DropReason::Replay : DropReason::DecryptFailed);
   // §7.6: the client's stream and ours drifted apart; ask it for its IV, at most every 5 s.
   if (session.crypt.should_request_resync(now)) {
@@ -178,12 +191,14 @@ void VoiceRelay::on_failed_decrypt(VoiceSession& session, const boost::system::e
 }
 
 void VoiceRelay::count_decode_error(const boost::system::error_code& error) noexcept {
-  counters_.drop(error == protocol::VoiceError::NotOpus ? DropReason::NotOpus : DropReason::Malformed);
+  counters_.drop(error == protocol::VoiceError::NotOpus ? DropReason::NotOpus
+                                                        : DropReason::Malformed);
 }
 
 void VoiceRelay::on_udp_plaintext(VoiceSession& sender, protocol::ByteView plaintext,
                                   Clock::time_point now) {
-  auto message = protocol::decode_udp_plaintext(plaintext, sender.format, protocol::Direction::ToServer);
+  auto message =
+      protocol::decode_udp_plaintext(plaintext, sender.format, protocol::Direction::ToServer);
   if (!message) {
     count_decode_error(message.error());
     return;
@@ -226,7 +241,8 @@ void VoiceRelay::on_tunnel(SessionId session, protocol::ByteView plaintext, Cloc
     counters_.drop(DropReason::Unrouted);
     return;
   }
-  auto message = protocol::decode_udp_plaintext(plaintext, sender->format, protocol::Direction::ToServer);
+  auto message =
+      protocol::decode_udp_plaintext(plaintext, sender->format, protocol::Direction::ToServer);
   if (!message) {
     count_decode_error(message.error());
     return;
@@ -244,7 +260,8 @@ void VoiceRelay::on_tunnel(SessionId session, protocol::ByteView plaintext, Cloc
 void VoiceRelay::collect_stats(std::vector<CryptStatsReport>& out) {
   for (auto& [id, session] : sessions_) {
     const protocol::CryptStats& now = session.crypt.local_stats();
-    if (now == session.reported_stats && session.udp_packets == session.reported_udp_packets) continue;
+    if (now == session.reported_stats && session.udp_packets == session.reported_udp_packets)
+      continue;
     session.reported_stats = now;
     session.reported_udp_packets = session.udp_packets;
     out.push_back({id, now, session.udp_packets});

@@ -13,6 +13,7 @@
 #include "server/voice/endpoint_index.hpp"
 #include "server/voice/endpoint_learner.hpp"
 #include "server/voice/outbox.hpp"
+#include "server/voice/query_limiter.hpp"
 #include "server/voice/routing_snapshot.hpp"
 #include "server/voice/voice_commands.hpp"
 #include "server/voice/voice_counters.hpp"
@@ -34,6 +35,11 @@ struct VoiceSettings {
   std::uint32_t max_users = 100;        // limits.users: reported by the query ping
   protocol::Version version{};          // reported by the query ping
   LearnerLimits learner{};
+  QueryLimits query{};
+  // Older datagrams are dropped unread. When speakers outrun the voice thread, the kernel's
+  // queue would otherwise turn the overload into seconds of delay for everyone; four frames
+  // late is about as late as a client's jitter buffer still plays.
+  std::chrono::milliseconds max_queue_delay{80};
 };
 
 class VoiceRelay {
@@ -73,7 +79,7 @@ class VoiceRelay {
   static constexpr std::size_t kContexts = 4;
 
   VoiceSession* find(SessionId session) noexcept;
-  bool answer_query(const Datagram& datagram);
+  bool answer_query(const Datagram& datagram, Clock::time_point now);
   VoiceSession* learn(const Datagram& datagram, const EndpointKey& key, Clock::time_point now,
                       std::size_t& plain_size);
   void bind(VoiceSession& session, const Datagram& datagram, const EndpointKey& key);
@@ -99,6 +105,7 @@ class VoiceRelay {
   std::unordered_map<SessionId, VoiceSession> sessions_;
   EndpointIndex endpoints_;
   EndpointLearner learner_;
+  QueryLimiter query_limiter_;
   std::shared_ptr<const RoutingSnapshot> snapshot_;
   // Scratch reused by every packet (no allocation in steady state).
   std::array<std::byte, kMaxDatagramSize> plain_{};

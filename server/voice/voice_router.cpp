@@ -1,6 +1,47 @@
 #include "server/voice/voice_router.hpp"
 
+#include <algorithm>
+
 namespace plenum::server::voice {
+
+namespace {
+
+bool contains(const std::vector<ChannelId>& channels, ChannelId channel) noexcept {
+  return std::find(channels.begin(), channels.end(), channel) != channels.end();
+}
+
+// Target 0: the members of the speaker's channel and of the linked channels it may speak in
+// (context 0), then the listeners of those channels who are not members of any (context 3).
+void route_normal(const RoutingSnapshot& snapshot, const SpeakerRoutes& routes, SessionId speaker,
+                  std::vector<Delivery>& out) {
+  // A user is in exactly one channel, so the channel lists never repeat a receiver.
+  for (const ChannelId channel : routes.normal_channels) {
+    for (const SessionId receiver : snapshot.listeners_in(channel)) {
+      if (receiver != speaker) out.push_back({receiver, protocol::AudioContext::Normal});
+    }
+  }
+  const std::size_t members = out.size();
+  for (const ChannelId channel : routes.normal_channels) {
+    for (const ChannelListener& listener : snapshot.channel_listeners_of(channel)) {
+      if (listener.session == speaker || contains(routes.normal_channels, listener.in_channel)) {
+        continue;
+      }
+      out.push_back({listener.session, protocol::AudioContext::Listen});
+    }
+  }
+  // One listener may listen to several of the linked channels: once is enough. In place, so
+  // nothing is allocated.
+  if (routes.normal_channels.size() > 1 && out.size() - members > 1) {
+    const auto first = out.begin() + static_cast<std::ptrdiff_t>(members);
+    const auto by_receiver = [](const Delivery& a, const Delivery& b) {
+      return a.receiver < b.receiver;
+    };
+    std::sort(first, out.end(), by_receiver);
+    out.erase(std::unique(first, out.end()), out.end());
+  }
+}
+
+}  // namespace
 
 RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std::uint8_t target,
                          std::vector<Delivery>& out) {
@@ -14,12 +55,7 @@ RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std
     return RouteOutcome::Routed;
   }
   if (target == protocol::kNormalTarget) {
-    // A user is in exactly one channel, so the channel lists never repeat a receiver.
-    for (const ChannelId channel : routes->normal_channels) {
-      for (const SessionId receiver : snapshot.listeners_in(channel)) {
-        if (receiver != speaker) out.push_back({receiver, protocol::AudioContext::Normal});
-      }
-    }
+    route_normal(snapshot, *routes, speaker, out);
     return RouteOutcome::Routed;
   }
   const std::vector<Delivery>* receivers = routes->whisper_target(target);

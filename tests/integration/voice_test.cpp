@@ -301,6 +301,45 @@ TEST_SUITE("voice") {
     CHECK(at_old->opus == b);
   }
 
+  TEST_CASE("a 1.5 client listening to another channel hears its talk as context 3") {
+    auto server = start_with_superuser(voice_options());
+    auto admin = log_in_superuser(*server);
+    const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
+    auto alice = join(*server, "alice");
+    auto listener = join(*server, "listener", true, {1, 5, 0});
+    auto bystander = join(*server, "bystander");
+    enter(*alice.client, hall);
+
+    MumbleProto::UserState listen;
+    listen.set_session(listener.client->session());
+    listen.add_listening_channel_add(hall);
+    listener.client->send(listen, deadline_in(kStep));
+    // Once the server confirms, the voice plane routes with the listener in place.
+    const auto confirmed = listener.client->wait_for<MumbleProto::UserState>(
+        [&](const MumbleProto::UserState& s) {
+          return s.session() == listener.client->session() && s.listening_channel_add_size() == 1 &&
+                 s.listening_channel_add(0) == hall;
+        },
+        deadline_in(kStep));
+    REQUIRE_MESSAGE(confirmed.has_value(), "listening_channel_add was not confirmed");
+
+    const Bytes opus = opus_frame(12);
+    speak(*alice.client, opus, 0);
+    const auto heard = hear(*listener.client);
+    REQUIRE(heard.has_value());
+    CHECK(heard->context == 3);
+    CHECK(heard->sender == alice.client->session());
+    CHECK(heard->opus == opus);
+    hears_nothing(*bystander.client, "bystander (in the root channel, not listening)");
+
+    // The listener's own talk stays in its channel: alice, in the hall, hears nothing of it.
+    speak(*listener.client, opus, 0);
+    const auto at_bystander = hear(*bystander.client);
+    REQUIRE(at_bystander.has_value());
+    CHECK(at_bystander->context == 0);
+    hears_nothing(*alice.client, "alice (the listener talks in its own channel)");
+  }
+
   TEST_CASE("a replayed and a tampered datagram are dropped") {
     auto server = start_plenum(voice_options());
     auto alice = join(*server, "alice", false);

@@ -26,6 +26,7 @@ TEST_CASE("a new tree holds only the root, named as given") {
   CHECK(tree.root().id == kRootChannel);
   CHECK(tree.root().name == "Plenum");
   CHECK_FALSE(tree.root().parent);
+  CHECK_FALSE(tree.root().inherit_acls);  // as Murmur's root: nothing above to inherit from
   CHECK(tree.breadth_first() == std::vector<ChannelId>{0});
 }
 

@@ -53,23 +53,26 @@ TEST_SUITE("voice.endpoints") {
     CHECK(index.peers_at(ip_key(make_address("198.51.100.1"))).empty());
   }
 
-  TEST_CASE("unknown sources try unbound sessions first, a few per datagram, in rotation") {
+  TEST_CASE("unknown sources try the newest unbound sessions, then the others in rotation") {
     const auto start = Clock::time_point{} + 1h;
-    EndpointLearner learner{{.trials_per_datagram = 2, .trials_per_second = 1000}, start};
-    const std::vector<SessionId> peers{1, 2, 3, 4, 5};
-    const std::set<SessionId> bound{1, 3, 5};
+    EndpointLearner learner{{.trials_per_datagram = 4, .trials_per_second = 1000}, start};
+    const std::vector<SessionId> peers{1, 2, 3, 4, 5, 6, 7};  // oldest first
+    const std::set<SessionId> bound{1, 3, 6, 7};
     const auto is_bound = [&](SessionId id) { return bound.contains(id); };
     std::vector<SessionId> plan;
     REQUIRE(learner.plan(peers, is_bound, start, plan));
-    CHECK(plan == std::vector<SessionId>{2, 4});
+    CHECK(plan == std::vector<SessionId>{5, 4, 1, 2});
+    REQUIRE(learner.plan(peers, is_bound, start, plan));
+    CHECK(plan == std::vector<SessionId>{5, 4, 3, 6});
     // Every session gets its turn over successive datagrams.
     std::set<SessionId> tried;
-    for (int i = 0; i < 6; ++i) {
-      REQUIRE(learner.plan(peers, [](SessionId) { return true; }, start, plan));
-      CHECK(plan.size() == 2);
+    for (int i = 0; i < 4; ++i) {
+      REQUIRE(learner.plan(
+          peers, [](SessionId) { return true; }, start, plan));
+      CHECK(plan.size() == 4);
       tried.insert(plan.begin(), plan.end());
     }
-    CHECK(tried == std::set<SessionId>{1, 2, 3, 4, 5});
+    CHECK(tried == std::set<SessionId>{1, 2, 3, 4, 5, 6, 7});
   }
 
   TEST_CASE("the trial budget caps the work unknown sources cause per second") {
@@ -88,6 +91,14 @@ TEST_SUITE("voice.endpoints") {
     CHECK(plan.empty());
     REQUIRE(learner.plan(peers, unbound, start + 1s, plan));
     CHECK(plan.size() == 4);
+    // Trials an early match made unnecessary come back (without: 4, then 2).
+    learner.refund(3);
+    REQUIRE(learner.plan(peers, unbound, start + 1s, plan));
+    CHECK(plan.size() == 4);
+    REQUIRE(learner.plan(peers, unbound, start + 1s, plan));
+    CHECK(plan.size() == 4);
+    REQUIRE(learner.plan(peers, unbound, start + 1s, plan));
+    CHECK(plan.size() == 1);
   }
 }
 

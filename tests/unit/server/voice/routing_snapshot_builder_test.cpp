@@ -222,6 +222,87 @@ TEST_SUITE("voice.routing") {
           std::vector<Delivery>{{bob, AudioContext::Shout}, {carol, AudioContext::Whisper}});
   }
 
+  TEST_CASE("channel listeners hear a channel's normal talk as context 3, members stay 0") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    const ChannelId lobby = f.channel(kRootChannel, "Lobby");
+    const SessionId alice = f.user("alice", hall);
+    const SessionId bob = f.user("bob", hall);
+    const SessionId carol = f.user("carol", lobby);
+    const SessionId dave = f.user("dave", lobby);
+    f.user_of(carol).listening.insert(hall);
+    f.user_of(bob).listening.insert(hall);  // a member listening to its own channel: still 0
+    f.user_of(alice).listening.insert(hall);
+    CHECK(f.route(alice, 0) ==
+          std::vector<Delivery>{{bob, AudioContext::Normal}, {carol, AudioContext::Listen}});
+    // The listener never hears its own voice back; dave, who does not listen, hears nothing.
+    CHECK(f.route(carol, 0) == normal({dave}));
+    CHECK(f.route(bob, 0) ==
+          std::vector<Delivery>{{alice, AudioContext::Normal}, {carol, AudioContext::Listen}});
+
+    SUBCASE("deaf listeners get nothing") {
+      f.user_of(carol).self_deaf = true;
+      CHECK(f.route(alice, 0) == normal({bob}));
+    }
+    SUBCASE("a listener that moves into the channel hears it as a member") {
+      REQUIRE(f.state.enter_channel(carol, hall).has_value());
+      CHECK(f.route(alice, 0) == normal({bob, carol}));
+    }
+    SUBCASE("a listener of several linked channels hears the talk once") {
+      const ChannelId annex = f.channel(kRootChannel, "Annex");
+      REQUIRE(f.state.channels().link(hall, annex));
+      f.user_of(carol).listening.insert(annex);
+      f.user_of(dave).listening.insert(annex);
+      CHECK(f.route(alice, 0) == std::vector<Delivery>{{bob, AudioContext::Normal},
+                                                       {carol, AudioContext::Listen},
+                                                       {dave, AudioContext::Listen}});
+    }
+  }
+
+  TEST_CASE("a shout reaches the channel's listeners as context 3 unless they hear it closer") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    const ChannelId lobby = f.channel(kRootChannel, "Lobby");
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", hall);
+    const SessionId carol = f.user("carol", lobby);
+    const SessionId dave = f.user("dave", lobby);
+    const SessionId erin = f.user("erin", lobby);
+    f.user_of(carol).listening.insert(hall);
+    f.user_of(dave).listening.insert(hall);
+    f.user_of(alice).listening.insert(hall);  // the speaker itself listens: still excluded
+    MumbleProto::VoiceTarget shout = to_channel(1, hall, false, false);
+    shout.add_targets()->add_session(dave);  // whispered to as well: 2 beats 3
+    f.targets[alice][1] = shout;
+    CHECK(f.route(alice, 1) == std::vector<Delivery>{{bob, AudioContext::Shout},
+                                                     {carol, AudioContext::Listen},
+                                                     {dave, AudioContext::Whisper}});
+    f.targets[alice][2] = to_channel(2, lobby, false, false);
+    // erin listens to nothing; carol and dave are members of the shouted channel.
+    CHECK(f.route(alice, 2) == std::vector<Delivery>{{carol, AudioContext::Shout},
+                                                     {dave, AudioContext::Shout},
+                                                     {erin, AudioContext::Shout}});
+    // Without Whisper in the hall, neither its members nor its listeners hear the shout.
+    f.acls(hall, {acl("all", {}, Permission::Whisper)});
+    CHECK(f.route(alice, 1) == std::vector<Delivery>{{dave, AudioContext::Whisper}});
+  }
+
+  TEST_CASE("a group-restricted shout reaches only listeners in the group") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    state::ChannelGroup delegates;
+    delegates.name = "delegates";
+    delegates.add = {7};
+    REQUIRE(f.state.channels().set_access(hall, true, {}, {delegates}));
+    const SessionId alice = f.user("alice");
+    const SessionId bob = f.user("bob", kRootChannel, 7);
+    const SessionId carol = f.user("carol", kRootChannel, 8);
+    f.user_of(bob).listening.insert(hall);
+    f.user_of(carol).listening.insert(hall);
+    f.targets[alice][1] = to_channel(1, hall, false, false, "delegates");
+    CHECK(f.route(alice, 1) == std::vector<Delivery>{{bob, AudioContext::Listen}});
+  }
+
   TEST_CASE("bots are not counted as users") {
     Routing f;
     f.user("alice");

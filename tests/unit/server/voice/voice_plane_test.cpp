@@ -9,6 +9,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <optional>
+#include <semaphore>
 
 namespace plenum::server::voice {
 namespace {
@@ -25,6 +26,22 @@ class NoLink final : public ControlLink {
   void report_crypt_stats(std::vector<CryptStatsReport>) override {}
   void request_resync(SessionId) override {}
   void send_server_nonce(SessionId, const protocol::CryptStateOCB2::Nonce&) override {}
+};
+
+// Holds the voice thread inside send_server_nonce (a request_encrypt_iv command) until the test
+// lets it go, so that the test can arrange what waits in the plane's queues meanwhile.
+class GateLink final : public ControlLink {
+ public:
+  void deliver_tunnel(std::vector<TunnelFrame>) override {}
+  void report_crypt_stats(std::vector<CryptStatsReport>) override {}
+  void request_resync(SessionId) override {}
+  void send_server_nonce(SessionId, const protocol::CryptStateOCB2::Nonce&) override {
+    entered.release();
+    (void)proceed.try_acquire_for(5s);
+  }
+
+  std::binary_semaphore entered{0};
+  std::binary_semaphore proceed{0};
 };
 
 const Bytes kQuery{std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{1}, std::byte{2},
@@ -96,6 +113,55 @@ TEST_SUITE("voice.plane") {
     if (bound.address().is_v6()) {
       CHECK(exchange(udp::endpoint(make_address("::1"), bound.port()), kQuery).has_value());
     }
+  }
+
+  TEST_CASE("a command issued before a datagram was sent applies before that datagram") {
+    GateLink link;
+    VoicePlane plane{settings(), quiet_logger(), link};
+    const udp::endpoint bound = plane.bind(udp::endpoint(make_address("127.0.0.1"), 0));
+    const auto loopback = ip_key(make_address("127.0.0.1"));
+    const auto first = protocol::CryptStateOCB2::generate();
+    plane.add_session({1, first.key(), first.encrypt_iv(), first.decrypt_iv(),
+                       protocol::UdpFormat::Legacy, loopback});
+    plane.start();
+    asio::io_context io{1};
+    udp::socket lister{io, udp::v4()};
+    lister.connect(bound);
+    udp::socket newcomer{io, udp::v4()};
+    newcomer.connect(bound);
+
+    // The voice thread stops inside a command while a datagram from someone else waits, and
+    // again inside a second command, after the socket has been seen readable.
+    plane.request_encrypt_iv(1);
+    REQUIRE(link.entered.try_acquire_for(5s));
+    lister.send(asio::buffer(kQuery));
+    plane.request_encrypt_iv(1);
+    link.proceed.release();
+    REQUIRE(link.entered.try_acquire_for(5s));
+    // Now a session joins, and its first ping comes right after: the read that is already
+    // due must not take the ping before the session exists.
+    const auto second = protocol::CryptStateOCB2::generate();
+    plane.add_session({2, second.key(), second.encrypt_iv(), second.decrypt_iv(),
+                       protocol::UdpFormat::Legacy, loopback});
+    protocol::CryptStateOCB2 client;
+    REQUIRE(client.set_key(second.key(), second.decrypt_iv(), second.encrypt_iv()));
+    const Bytes ping{std::byte{0x20}, std::byte{0x05}};
+    Bytes datagram(ping.size() + protocol::CryptStateOCB2::kHeaderSize);
+    REQUIRE(client.encrypt(ping, datagram).has_value());
+    newcomer.send(asio::buffer(datagram));
+    link.proceed.release();
+
+    std::array<std::byte, 2048> buffer{};
+    std::optional<std::size_t> echo;
+    newcomer.async_receive(asio::buffer(buffer),
+                           [&](boost::system::error_code error, std::size_t size) {
+                             if (!error) echo = size;
+                           });
+    io.run_for(3s);
+    CHECK_MESSAGE(echo.has_value(), "the newcomer's first ping was not answered");
+    plane.stop();
+    plane.join();
+    CHECK(plane.final_counters().dropped(DropReason::UnknownEndpoint) == 0);
   }
 }
 

@@ -103,9 +103,9 @@ struct Relay {
     return datagram;
   }
 
-  void datagram(const udp::endpoint& from, ByteView bytes) {
+  void datagram(const udp::endpoint& from, ByteView bytes, std::chrono::nanoseconds waited = {}) {
     now += 20ms;
-    relay->on_datagram(Datagram{bytes, from, {}, false}, now);
+    relay->on_datagram(Datagram{bytes, from, {}, false, waited}, now);
     outbox.flush_udp();
     link.deliver_tunnel(outbox.take_tunnel());
   }
@@ -372,6 +372,62 @@ TEST_SUITE("voice.relay") {
     Relay g{closed};
     g.datagram(lister, bytes({0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}));
     CHECK(g.sent.empty());
+  }
+
+  TEST_CASE("a datagram that waited in the receive queue too long is dropped unread") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    f.datagram(alice.endpoint, f.encrypt(alice, kVoice), 81ms);
+    CHECK(f.take_udp(bob).empty());
+    CHECK(f.counters.dropped(DropReason::Stale) == 1);
+    // The next fresh one goes through: skipping the stale one cost no crypt state.
+    f.datagram(alice.endpoint, f.encrypt(alice, kVoice), 79ms);
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.counters.dropped(DropReason::Stale) == 1);
+  }
+
+  TEST_CASE("server-query pings beyond a source's rate go unanswered and are counted") {
+    VoiceSettings settings;
+    settings.query = {.replies_per_second = 1000, .per_source_per_second = 5, .per_source_burst = 10};
+    Relay f{settings};
+    const udp::endpoint flood(make_address("203.0.113.7"), 6000);
+    const Bytes query = bytes({0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8});
+    // 100 queries, 20 ms apart: the burst of 10 plus 5 a second for two seconds.
+    for (int i = 0; i < 100; ++i) f.datagram(flood, query);
+    CHECK(f.counters.queries_answered >= 10);
+    CHECK(f.counters.queries_answered <= 21);
+    CHECK(f.sent.size() == f.counters.queries_answered);
+    CHECK(f.counters.dropped(DropReason::QueryLimited) == 100 - f.counters.queries_answered);
+    // Another source is answered meanwhile.
+    f.sent.clear();
+    f.datagram(udp::endpoint(make_address("198.51.100.4"), 6000), query);
+    CHECK(f.sent.size() == 1);
+  }
+
+  TEST_CASE("a channel listener hears normal talk with context 3, a member with context 0") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    Client& carol = f.add(3);
+    f.ping(alice);
+    f.ping(bob);
+    f.ping(carol);
+    // Carol sits in channel 5 and listens to the root channel.
+    f.snapshot->speakers[3].channel = 5;
+    f.snapshot->speakers[3].normal_channels = {5};
+    f.snapshot->listeners[0] = {1, 2};
+    f.snapshot->listeners[5] = {3};
+    f.snapshot->channel_listeners[0] = {{3, 5}};
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.take_udp(carol) == std::vector<Bytes>{heard_from(1, 0x83)});
+    // Carol's own talk stays in channel 5.
+    f.from(carol, kVoice);
+    CHECK(f.take_udp(alice).empty());
+    CHECK(f.take_udp(bob).empty());
   }
 
   TEST_CASE("failing datagrams after 5 s without a good one ask the client to resync, once") {
