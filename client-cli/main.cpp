@@ -37,6 +37,7 @@ int run(const CliOptions& options) {
     config.duration_s = options.duration_s;
     config.transmit = options.transmit;
     config.bitrate_bps = options.bitrate_bps;
+    config.audio = options.audio;
     HeadlessClient client(std::move(config));
     return client.run();
   }
@@ -47,6 +48,7 @@ int run(const CliOptions& options) {
   config.bitrate_bps = options.bitrate_bps;
   config.play = options.play;
   config.record = options.record;
+  config.audio = options.audio;
   TuiApp app(std::move(config));
   return app.run();
 }

@@ -29,6 +29,9 @@ po::options_description visible_options() {
       ("transmit", po::value<std::string>(), "continuous | vad | ptt")
       ("mode", po::value<std::string>(), "listener mode on Plenum: all | topk | mix")
       ("bitrate", po::value<int>(), "Opus bitrate in bit/s (fitted to the server's limit)")
+      ("audio", po::value<std::string>(),
+       "pulse | none: live microphone and speaker, used where no --play/--record file is "
+       "given (default: pulse in the TUI, none headless)")
       ("stats", po::value<std::string>(), "JSON file for packet statistics (headless)");
   return options;
 }
@@ -52,6 +55,16 @@ TransmitMode parse_transmit(const std::string& text) {
     return TransmitMode::PushToTalk;
   }
   throw CliError(fmt::format("--transmit must be continuous, vad or ptt, not '{}'", text));
+}
+
+AudioBackend parse_audio(const std::string& text) {
+  if (text == "pulse") {
+    return AudioBackend::Pulse;
+  }
+  if (text == "none") {
+    return AudioBackend::None;
+  }
+  throw CliError(fmt::format("--audio must be pulse or none, not '{}'", text));
 }
 
 ListenerMode parse_mode(const std::string& text) {
@@ -118,6 +131,9 @@ void apply_values(const po::variables_map& vm, CliOptions& out) {
       throw CliError("--bitrate must be between 6000 and 510000 bit/s");
     }
   }
+  out.audio = vm.count("audio")  ? parse_audio(text("audio"))
+              : out.headless     ? AudioBackend::None
+                                 : AudioBackend::Pulse;
   const char* no_udp = std::getenv("PLENUM_CLI_NO_UDP");
   out.udp_enabled = vm.count("no-udp") == 0 && !(no_udp != nullptr && std::string(no_udp) == "1");
 }
@@ -188,6 +204,10 @@ std::string_view to_string(ListenerMode mode) noexcept {
     case ListenerMode::Mix: return "mix";
   }
   return "all";
+}
+
+std::string_view to_string(AudioBackend backend) noexcept {
+  return backend == AudioBackend::Pulse ? "pulse" : "none";
 }
 
 }  // namespace plenum::client

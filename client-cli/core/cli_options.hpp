@@ -19,6 +19,8 @@ class CliError : public std::runtime_error {
 enum class TransmitMode { Continuous, VoiceActivity, PushToTalk };
 // How the server should feed us a busy channel (Plenum only; DESIGN.md §4).
 enum class ListenerMode { All, TopK, Mix };
+// Live microphone and speaker: PulseAudio, or none (files only).
+enum class AudioBackend { None, Pulse };
 
 struct CliOptions {
   HostPort server;
@@ -35,12 +37,14 @@ struct CliOptions {
   TransmitMode transmit = TransmitMode::Continuous;
   ListenerMode mode = ListenerMode::All;
   int bitrate_bps = 40000;
+  AudioBackend audio = AudioBackend::None;  // --audio; defaults to pulse in the TUI
   bool udp_enabled = true;  // hidden --no-udp, or PLENUM_CLI_NO_UDP=1: tunnel only
   bool help = false;
 };
 
 // Parses argv. Flags override what the mumble:// URL says. --transmit defaults to continuous
-// in headless mode and ptt in the TUI. A missing server, bad values and unknown options throw.
+// in headless mode and ptt in the TUI; --audio to none in headless mode and pulse in the TUI.
+// A missing server, bad values and unknown options throw.
 CliOptions parse_command_line(int argc, const char* const argv[]);
 
 // The --help text.
@@ -48,5 +52,6 @@ std::string usage_text();
 
 std::string_view to_string(TransmitMode mode) noexcept;
 std::string_view to_string(ListenerMode mode) noexcept;
+std::string_view to_string(AudioBackend backend) noexcept;
 
 }  // namespace plenum::client

@@ -2,6 +2,8 @@
 // §3.2, §3.4, §7.6).
 #include "client-cli/core/connection.hpp"
 
+#include "client-cli/core/crypt_resync.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,19 +17,6 @@ using Clock = std::chrono::steady_clock;
 // Announced to servers that speak protobuf UDP, and to all others (legacy UDP everywhere).
 constexpr protocol::Version kModernVersion{1, 5, 0};
 constexpr protocol::Version kLegacyVersion{1, 3, 4};
-
-std::optional<protocol::CryptStateOCB2::Nonce> to_nonce(const std::string& bytes) {
-  protocol::CryptStateOCB2::Nonce out{};
-  if (bytes.size() != out.size()) {
-    return std::nullopt;
-  }
-  std::memcpy(out.data(), bytes.data(), out.size());
-  return out;
-}
-
-std::string to_string_bytes(const protocol::CryptStateOCB2::Nonce& nonce) {
-  return std::string(reinterpret_cast<const char*>(nonce.data()), nonce.size());
-}
 
 // Text messages are HTML; a terminal shows them with tags removed and entities decoded.
 std::string plain_text(const std::string& html) {
@@ -176,25 +165,8 @@ void Connection::send_hello() {
 }
 
 void Connection::on_crypt_setup(const MumbleProto::CryptSetup& setup) {
-  const auto now = Clock::now();
-  if (setup.has_key() && setup.has_client_nonce() && setup.has_server_nonce()) {
-    const auto key = to_nonce(setup.key());
-    const auto client_nonce = to_nonce(setup.client_nonce());
-    const auto server_nonce = to_nonce(setup.server_nonce());
-    // Client role: we encrypt with the client nonce and decrypt with the server's (§7.1).
-    if (key && client_nonce && server_nonce &&
-        crypt_.set_key(*key, *client_nonce, *server_nonce)) {
-      crypt_.mark_good(now);
-    }
-  } else if (setup.has_server_nonce()) {
-    if (const auto nonce = to_nonce(setup.server_nonce()); nonce && crypt_.is_valid()) {
-      crypt_.set_decrypt_iv(*nonce);
-    }
-  } else if (crypt_.is_valid()) {
-    // The server lost our stream: tell it the IV we encrypt with (§7.6).
-    MumbleProto::CryptSetup reply;
-    reply.set_client_nonce(to_string_bytes(crypt_.encrypt_iv()));
-    send(reply);
+  if (auto reply = apply_crypt_setup(crypt_, setup, Clock::now())) {
+    send(*reply);
   }
 }
 

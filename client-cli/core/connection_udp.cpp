@@ -2,6 +2,8 @@
 // path (MUMBLE_PROTOCOL.md §4, §6, §7).
 #include "client-cli/core/connection.hpp"
 
+#include "client-cli/core/crypt_resync.hpp"
+
 #include "protocol/udp_ping.hpp"
 #include "protocol/voice_packet.hpp"
 
@@ -53,11 +55,9 @@ void Connection::send_udp_ping() {
 }
 
 void Connection::maybe_request_resync() {
-  const auto now = Clock::now();
-  if (!crypt_.is_valid() || !synced_ || !crypt_.should_request_resync(now)) {
+  if (!synced_ || !resync_due(crypt_, Clock::now())) {
     return;
   }
-  crypt_.mark_resync_requested(now);
   ++stats_.resync_requests;
   send(MumbleProto::CryptSetup());
 }

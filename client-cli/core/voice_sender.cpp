@@ -7,22 +7,33 @@ namespace {
 
 constexpr int kFramesPerPacket = 2;  // 10 ms frames in one 20 ms packet
 constexpr int kStep = 1000;
+constexpr int kIpHeader = 20;
+constexpr int kUdpHeader = 8;
+constexpr int kCryptHeader = 4;
+constexpr int kTcpHeader = 20;
+constexpr int kTlsRecord = 29;
+constexpr int kFrameHeader = 6;
+constexpr int kVoiceHeader = 1 + 2 + kFramesPerPacket;  // type, sequence, frame lengths
 
-int bandwidth_of(int bitrate_bps, bool tunnel) {
-  // IP 20 + UDP 8 + crypto 4 + header 1 + sequence 2 (+ TCP 12) + one byte per frame.
-  const int overhead_bytes = 20 + 8 + 4 + 1 + 2 + (tunnel ? 12 : 0) + kFramesPerPacket;
-  return overhead_bytes * 8 * (100 / kFramesPerPacket) + bitrate_bps;
+int bandwidth_of(int bitrate_bps, VoicePath path) {
+  return packet_overhead_bytes(path) * 8 * (100 / kFramesPerPacket) + bitrate_bps;
 }
 
 }  // namespace
 
-int fit_bitrate(int requested_bps, std::uint32_t max_bandwidth_bps, bool tunnel) {
+int packet_overhead_bytes(VoicePath path) noexcept {
+  const int transport = path == VoicePath::Udp ? kUdpHeader + kCryptHeader
+                                               : kTcpHeader + kTlsRecord + kFrameHeader;
+  return kIpHeader + transport + kVoiceHeader;
+}
+
+int fit_bitrate(int requested_bps, std::uint32_t max_bandwidth_bps, VoicePath path) {
   int bitrate = std::max(requested_bps, kMinBitrate);
   if (max_bandwidth_bps == 0) {
     return bitrate;
   }
   while (bitrate > kMinBitrate &&
-         static_cast<std::uint32_t>(bandwidth_of(bitrate, tunnel)) > max_bandwidth_bps) {
+         static_cast<std::uint32_t>(bandwidth_of(bitrate, path)) > max_bandwidth_bps) {
     bitrate = std::max(bitrate - kStep, kMinBitrate);
   }
   return bitrate;
@@ -30,8 +41,13 @@ int fit_bitrate(int requested_bps, std::uint32_t max_bandwidth_bps, bool tunnel)
 
 VoiceSender::VoiceSender(int bitrate_bps) : encoder_(bitrate_bps), requested_(bitrate_bps) {}
 
-void VoiceSender::set_max_bandwidth(std::uint32_t max_bandwidth_bps, bool tunnel) {
-  encoder_.set_bitrate(fit_bitrate(requested_, max_bandwidth_bps, tunnel));
+bool VoiceSender::fit(std::uint32_t max_bandwidth_bps, VoicePath path) {
+  const int bitrate = fit_bitrate(requested_, max_bandwidth_bps, path);
+  if (bitrate == encoder_.bitrate()) {
+    return false;
+  }
+  encoder_.set_bitrate(bitrate);
+  return true;
 }
 
 std::optional<OutgoingVoice> VoiceSender::encode(std::span<const float> pcm, bool last) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "client-cli/core/opus_codec.hpp"
+#include "client-cli/core/voice_path.hpp"
 #include "protocol/bytes.hpp"
 
 #include <array>
@@ -16,10 +17,17 @@ namespace plenum::client {
 inline constexpr int kDefaultBitrate = 40000;  // Mumble's default quality
 inline constexpr int kMinBitrate = 8000;        // Mumble's floor
 
-// The highest bitrate <= requested (in 1000 b/s steps, floor 8000) whose packets of 20 ms,
-// with IP/UDP/crypto/header overhead (+12 bytes in the tunnel), fit max_bandwidth_bps.
-// 0 means the server sets no limit.
-int fit_bitrate(int requested_bps, std::uint32_t max_bandwidth_bps, bool tunnel);
+// Bytes one 20 ms voice packet costs on the wire besides its Opus payload. Over UDP it is
+// Mumble's count (§8.2): IP 20 + UDP 8 + OCB2 header 4 + type 1 + sequence 2 + one length byte
+// per 10 ms frame = 37. In the tunnel there is no OCB2 header, but TCP's 20-byte header, a TLS
+// record (5 header + 16 AEAD tag + 8 explicit nonce in TLS 1.2, 1 type byte in 1.3: 29 at
+// most) and Mumble's 6-byte frame header = 80. Mumble itself adds only 12 for TCP, which leaves
+// the TLS and frame bytes out; they are on the wire, so they count against the limit here.
+int packet_overhead_bytes(VoicePath path) noexcept;
+
+// The highest bitrate <= requested (in 1000 b/s steps, floor 8000) whose 20 ms packets, with
+// the path's overhead, fit max_bandwidth_bps. 0 means the server sets no limit.
+int fit_bitrate(int requested_bps, std::uint32_t max_bandwidth_bps, VoicePath path);
 
 struct OutgoingVoice {
   std::uint64_t frame_number = 0;  // 10 ms units; +2 per packet
@@ -31,8 +39,9 @@ class VoiceSender {
  public:
   explicit VoiceSender(int bitrate_bps = kDefaultBitrate);
 
-  // Applies ServerSync.max_bandwidth to the requested bitrate.
-  void set_max_bandwidth(std::uint32_t max_bandwidth_bps, bool tunnel);
+  // Fits the encoder to ServerSync.max_bandwidth on the path voice takes now. Cheap when
+  // nothing changed, so callers ask before every packet; true when the bitrate changed.
+  bool fit(std::uint32_t max_bandwidth_bps, VoicePath path);
   int bitrate() const noexcept { return encoder_.bitrate(); }
   int requested_bitrate() const noexcept { return requested_; }
 

@@ -46,6 +46,14 @@ HeadlessClient::HeadlessClient(HeadlessConfig config)
   if (config_.transmit == TransmitMode::VoiceActivity) {
     vad_.emplace(kFrameSamples, kSampleRate);
   }
+  if (config_.audio != AudioBackend::None && (!config_.play || !config_.record)) {
+    AudioOpen audio = open_audio_device(config_.audio, "plenum-cli");
+    device_ = std::move(audio.device);
+    if (!device_) {
+      std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
+                   audio.error.c_str());
+    }
+  }
 }
 
 HeadlessClient::~HeadlessClient() = default;
@@ -91,7 +99,7 @@ void HeadlessClient::on_joined() {
               connection_.server_name().c_str(), config_.connection.username.c_str(),
               connection_.view().own_session());
   std::fflush(stdout);
-  sender_.set_max_bandwidth(connection_.max_bandwidth(), connection_.path() == VoicePath::Tcp);
+  sender_.fit(connection_.max_bandwidth(), connection_.path());
   if (!audio_started_) {
     audio_started_ = true;
     asio::co_spawn(io_, audio_loop(), asio::detached);
@@ -147,10 +155,17 @@ asio::awaitable<void> HeadlessClient::audio_loop() {
 }
 
 void HeadlessClient::tick(Clock::time_point now) {
+  if (device_ && !device_->failure().empty()) {
+    std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
+                 device_->failure().c_str());
+    device_.reset();
+  }
   transmit_frame();
   receiver_.render(mix_, now);
   if (recorder_) {
     recorder_->write(mix_);
+  } else if (device_) {
+    device_->play(mix_);
   }
   ++ticks_;
   const bool duration_over =
@@ -162,18 +177,28 @@ void HeadlessClient::tick(Clock::time_point now) {
 }
 
 void HeadlessClient::transmit_frame() {
-  if (play_position_ >= play_.size() || config_.transmit == TransmitMode::PushToTalk) {
+  std::array<float, kFrameSamples> frame{};
+  bool last = false;
+  if (config_.play) {
+    if (play_position_ >= play_.size()) {
+      return;
+    }
+    const std::size_t n = std::min(kFrameSamples, play_.size() - play_position_);
+    std::copy_n(play_.begin() + static_cast<std::ptrdiff_t>(play_position_), n, frame.begin());
+    play_position_ += n;
+    last = play_position_ >= play_.size();
+  } else if (!device_ || !device_->capture(frame)) {
+    return;  // no source, or the microphone has no new frame this tick
+  }
+  if (config_.transmit == TransmitMode::PushToTalk) {
     return;
   }
-  std::array<float, kFrameSamples> frame{};
-  const std::size_t n = std::min(kFrameSamples, play_.size() - play_position_);
-  std::copy_n(play_.begin() + static_cast<std::ptrdiff_t>(play_position_), n, frame.begin());
-  play_position_ += n;
-  const bool last = play_position_ >= play_.size();
   const bool speech = !vad_ || vad_->process(frame);
   if (speech || transmitting_) {
     // A VAD pause ends the transmission with this frame as its terminator.
     const bool terminator = last || !speech;
+    // The path can change under way (UDP found, or lost to the tunnel): refit every packet.
+    sender_.fit(connection_.max_bandwidth(), connection_.path());
     if (auto voice = sender_.encode(frame, terminator)) {
       connection_.send_voice(*voice);
     }

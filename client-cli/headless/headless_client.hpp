@@ -4,6 +4,7 @@
 // runs everything on the calling thread.
 #pragma once
 
+#include "client-cli/audio_io/audio_device.hpp"
 #include "client-cli/audio_io/voice_activity.hpp"
 #include "client-cli/audio_io/wav_file.hpp"
 #include "client-cli/core/cli_options.hpp"
@@ -20,6 +21,7 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,8 @@ struct HeadlessConfig {
   std::optional<double> duration_s;
   TransmitMode transmit = TransmitMode::Continuous;
   int bitrate_bps = kDefaultBitrate;
+  // Live microphone (when no --play) and speaker (when no --record).
+  AudioBackend audio = AudioBackend::None;
   JitterConfig jitter{std::chrono::milliseconds(60), std::chrono::milliseconds(400)};
 };
 
@@ -74,6 +78,7 @@ class HeadlessClient final : private ConnectionListener {
   VoiceSender sender_;
   std::optional<VoiceActivityDetector> vad_;
   std::optional<WavWriter> recorder_;
+  std::unique_ptr<AudioDevice> device_;
   std::vector<float> play_;
   std::array<float, kFrameSamples> mix_{};
 

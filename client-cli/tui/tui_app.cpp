@@ -47,6 +47,11 @@ TuiApp::TuiApp(TuiConfig config)
     vad_.emplace(kFrameSamples, kSampleRate);
   }
   talk_ = config_.transmit != TransmitMode::PushToTalk;
+  if (config_.audio != AudioBackend::None && (!config_.play || !config_.record)) {
+    AudioOpen audio = open_audio_device(config_.audio, "plenum-cli");
+    device_ = std::move(audio.device);
+    audio_error_ = std::move(audio.error);
+  }
 }
 
 TuiApp::~TuiApp() = default;
@@ -55,8 +60,16 @@ int TuiApp::run() {
   screen_.emplace();
   add_chat(fmt::format("connecting to {} as {} ...", connection_.server_name(),
                        config_.connection.username));
-  if (play_.empty()) {
-    add_chat("no sound device backend: transmit with --play FILE, hear with --record FILE");
+  if (device_) {
+    add_chat(fmt::format("audio: {} for {}", to_string(config_.audio),
+                         !config_.play && !config_.record ? "microphone and speaker"
+                         : !config_.play                  ? "the microphone"
+                                                          : "the speaker"));
+  } else if (!audio_error_.empty() && config_.audio != AudioBackend::None) {
+    add_chat(fmt::format("audio: {}; running without audio (--play/--record FILE work)",
+                         audio_error_));
+  } else if (play_.empty()) {
+    add_chat("no audio device (--audio none): transmit with --play FILE, hear with --record FILE");
   }
   stop_signals_.async_wait([this](boost::system::error_code error, int) {
     if (!error) {
@@ -115,7 +128,7 @@ void TuiApp::quit(int exit_code) {
 
 void TuiApp::on_joined() {
   state_ = "connected";
-  sender_.set_max_bandwidth(connection_.max_bandwidth(), connection_.path() == VoicePath::Tcp);
+  sender_.fit(connection_.max_bandwidth(), connection_.path());
   add_chat(fmt::format("connected to {} as {}", connection_.server_name(),
                        config_.connection.username));
   if (self_mute_ || self_deaf_) {
@@ -160,13 +173,21 @@ asio::awaitable<void> TuiApp::audio_loop() {
 }
 
 void TuiApp::tick() {
-  if (may_transmit() || transmitting_) {
-    std::array<float, kFrameSamples> frame{};
-    for (float& sample : frame) {
-      sample = play_[play_position_];
+  if (device_ && !device_->failure().empty()) {
+    add_chat(fmt::format("audio: {}; running without audio", device_->failure()));
+    device_.reset();
+  }
+  // The microphone is drained every tick, so talking starts with fresh audio.
+  std::array<float, kFrameSamples> frame{};
+  const bool captured = play_.empty() && device_ && device_->capture(frame);
+  if ((may_transmit() || transmitting_) && (captured || !play_.empty())) {
+    for (std::size_t i = 0; i < frame.size() && !play_.empty(); ++i) {
+      frame[i] = play_[play_position_];
       play_position_ = (play_position_ + 1) % play_.size();
     }
     const bool speech = may_transmit() && (!vad_ || vad_->process(frame));
+    // The path can change under way (UDP found, or lost to the tunnel): refit every packet.
+    sender_.fit(connection_.max_bandwidth(), connection_.path());
     if (auto voice = sender_.encode(frame, !speech)) {
       connection_.send_voice(*voice);
     }
@@ -175,11 +196,14 @@ void TuiApp::tick() {
   receiver_.render(mix_, Clock::now());
   if (recorder_) {
     recorder_->write(mix_);
+  } else if (device_) {
+    device_->play(mix_);
   }
 }
 
 bool TuiApp::may_transmit() const {
-  return talk_ && !self_mute_ && !self_deaf_ && !play_.empty() && connection_.joined();
+  return talk_ && !self_mute_ && !self_deaf_ && (!play_.empty() || device_) &&
+         connection_.joined();
 }
 
 void TuiApp::wait_for_keys() {

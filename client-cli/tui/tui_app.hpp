@@ -1,9 +1,10 @@
 // TuiApp: plenum-cli's interactive mode. Wires the Connection (reconnecting with backoff), the
 // voice sender and receiver on a 20 ms clock, the keyboard and the Screen, all on one
-// io_context run by the calling thread. There is no sound-device backend yet: --play is what
-// push-to-talk transmits (looped), --record what is heard.
+// io_context run by the calling thread. The microphone and speaker are a live AudioDevice;
+// --play replaces the microphone (looped) and --record the speaker.
 #pragma once
 
+#include "client-cli/audio_io/audio_device.hpp"
 #include "client-cli/audio_io/voice_activity.hpp"
 #include "client-cli/audio_io/wav_file.hpp"
 #include "client-cli/core/cli_options.hpp"
@@ -22,6 +23,7 @@
 #include <array>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@ struct TuiConfig {
   int bitrate_bps = kDefaultBitrate;
   std::optional<std::filesystem::path> play;
   std::optional<std::filesystem::path> record;
+  AudioBackend audio = AudioBackend::Pulse;
 };
 
 class TuiApp final : private ConnectionListener {
@@ -84,12 +87,14 @@ class TuiApp final : private ConnectionListener {
   VoiceSender sender_;
   std::optional<VoiceActivityDetector> vad_;
   std::optional<WavWriter> recorder_;
+  std::unique_ptr<AudioDevice> device_;
   std::optional<Screen> screen_;
   std::vector<float> play_;
   std::array<float, kFrameSamples> mix_{};
 
   // Others.
   InputLine input_;
+  std::string audio_error_;  // why there is no device, for the chat pane
   std::deque<std::string> chat_;
   std::vector<TreeLine> tree_;
   std::size_t selected_ = 0;

@@ -116,7 +116,9 @@ TEST_SUITE("interop") {
     REQUIRE(watcher.handshake(hello, deadline_in(10s)).synced());
 
     const auto exit_file = dir.path() / "exit";
-    const std::string command = "PLENUM_CLI_HOME=" + (dir.path() / "home-tui").string() + " " +
+    // No sound server at this address: the TUI says so in one line and runs on.
+    const std::string command = "PULSE_SERVER=unix:" + (dir.path() / "no-pulse").string() +
+                                " PLENUM_CLI_HOME=" + (dir.path() / "home-tui").string() + " " +
                                 PLENUM_CLI_BINARY + " --server " + address +
                                 " --user tui 2>" + (dir.path() / "stderr").string() +
                                 "; echo $? > " + exit_file.string() + "; sleep 60";
@@ -130,6 +132,8 @@ TEST_SUITE("interop") {
     CHECK(contains(last_line(screen), address + " connected"));
     CHECK(contains(last_line(screen), "| udp |"));
     CHECK(contains(last_line(screen), "PTT off"));
+    CHECK(contains(screen, "audio: no PulseAudio sound server"));
+    CHECK(contains(screen, "running without audio"));
 
     // Push-to-talk is a toggle; without --play there is nothing to send, but the state shows.
     tmux.keys({"t"});
@@ -218,7 +222,8 @@ TEST_SUITE("interop") {
     server->start();
     TempDir dir("plenum-cli-tui-");
     const std::string address = server->host() + ":" + std::to_string(server->port());
-    const std::string command = "PLENUM_CLI_HOME=" + (dir.path() / "home").string() + " " +
+    const std::string command = "PULSE_SERVER=unix:" + (dir.path() / "no-pulse").string() +
+                                " PLENUM_CLI_HOME=" + (dir.path() / "home").string() + " " +
                                 PLENUM_CLI_BINARY + " --server " + address + " --user tui" +
                                 "; sleep 60";
     TmuxSession tmux(command);

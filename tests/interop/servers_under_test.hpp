@@ -1,5 +1,6 @@
 // The servers every interop check runs against: Murmur (the oracle) always, plenum-server
-// when built with PLENUM_INTEROP_WITH_PLENUM. Each is a type for TEST_CASE_TEMPLATE.
+// whenever the build has plenum-server (PLENUM_INTEROP_WITH_PLENUM). Each is a type for
+// TEST_CASE_TEMPLATE.
 #pragma once
 
 #include "tests/support/murmur_process.hpp"

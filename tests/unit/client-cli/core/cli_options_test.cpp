@@ -40,6 +40,15 @@ TEST_SUITE("client-cli") {
     CHECK_FALSE(o.user.empty());
   }
 
+  TEST_CASE("command line: --audio defaults to pulse in the TUI and none headless") {
+    CHECK(parse({"--server", "h"}).audio == AudioBackend::Pulse);
+    CHECK(parse({"--server", "h", "--headless"}).audio == AudioBackend::None);
+    CHECK(parse({"--server", "h", "--audio", "none"}).audio == AudioBackend::None);
+    CHECK(parse({"--server", "h", "--headless", "--audio", "pulse"}).audio == AudioBackend::Pulse);
+    CHECK_THROWS_AS(parse({"--server", "h", "--audio", "alsa"}), CliError);
+    CHECK(to_string(AudioBackend::Pulse) == "pulse");
+  }
+
   TEST_CASE("command line errors are one-line CliErrors") {
     CHECK_THROWS_AS(parse({"--headless"}), CliError);  // no server
     CHECK_THROWS_AS(parse({"--server", "h", "--transmit", "loud"}), CliError);

@@ -58,16 +58,44 @@ void deliver(VoiceReceiver& receiver, std::uint32_t session, const Packet& packe
 
 TEST_SUITE("client-cli") {
   TEST_CASE("fit_bitrate follows Mumble's bandwidth rule for 20 ms packets") {
-    CHECK(fit_bitrate(40000, 72000, false) == 40000);  // 54800 b/s fits (§8.2 example)
-    CHECK(fit_bitrate(72000, 72000, false) == 57000);  // 57000 + 14800 = 71800
-    CHECK(fit_bitrate(72000, 72000, true) == 52000);   // the tunnel adds 12 bytes a packet
-    CHECK(fit_bitrate(40000, 10000, false) == kMinBitrate);
-    CHECK(fit_bitrate(40000, 0, false) == 40000);
+    CHECK(packet_overhead_bytes(VoicePath::Udp) == 37);  // 20 + 8 + 4 + 1 + 2 + 2 (§8.2)
+    CHECK(packet_overhead_bytes(VoicePath::Tcp) == 80);  // 20 + 20 + 29 + 6 + 1 + 2 + 2
+    CHECK(fit_bitrate(40000, 72000, VoicePath::Udp) == 40000);  // 54800 b/s fits (§8.2 example)
+    CHECK(fit_bitrate(72000, 72000, VoicePath::Udp) == 57000);  // 57000 + 14800 = 71800
+    CHECK(fit_bitrate(72000, 72000, VoicePath::Tcp) == 40000);  // 40000 + 32000 = 72000
+    CHECK(fit_bitrate(40000, 72000, VoicePath::Tcp) == 40000);  // the default fits both paths
+    CHECK(fit_bitrate(40000, 10000, VoicePath::Udp) == kMinBitrate);
+    CHECK(fit_bitrate(40000, 0, VoicePath::Tcp) == 40000);
+  }
+
+  TEST_CASE("the sender refits its bitrate when voice moves between UDP and the tunnel") {
+    VoiceSender sender(64000);
+    // Voice starts in the tunnel (voice_path.hpp) and moves to UDP when a ping comes back.
+    CHECK(sender.fit(72000, VoicePath::Tcp));
+    CHECK(sender.bitrate() == 40000);
+    CHECK_FALSE(sender.fit(72000, VoicePath::Tcp));  // nothing changed, encoder untouched
+    CHECK(sender.fit(72000, VoicePath::Udp));
+    CHECK(sender.bitrate() == 57000);
+    CHECK(sender.fit(72000, VoicePath::Tcp));  // UDP lost: back into the tunnel
+    CHECK(sender.bitrate() == 40000);
+    CHECK(sender.requested_bitrate() == 64000);
+    // The packets follow: at 40 kb/s a 20 ms Opus frame is at most 100 bytes, at 57 kb/s more.
+    const auto tunnel_packets = encode_tone(sender, 20, 440.0);
+    sender.fit(72000, VoicePath::Udp);
+    const auto udp_packets = encode_tone(sender, 20, 440.0);
+    std::size_t tunnel_bytes = 0;
+    std::size_t udp_bytes = 0;
+    for (std::size_t i = 5; i < 20; ++i) {
+      tunnel_bytes += tunnel_packets[i].opus.size();
+      udp_bytes += udp_packets[i].opus.size();
+    }
+    CHECK(tunnel_bytes <= 15 * 100);
+    CHECK(udp_bytes > tunnel_bytes);
   }
 
   TEST_CASE("sender numbers packets in 10 ms units and marks the last one") {
     VoiceSender sender(32000);
-    sender.set_max_bandwidth(30000, false);
+    CHECK(sender.fit(30000, VoicePath::Udp));
     CHECK(sender.bitrate() == 15000);
     const auto packets = encode_tone(sender, 3, 440.0);
     CHECK(packets[0].frame_number == 0);
