@@ -2,6 +2,8 @@
 // §3.2, §3.4, §7.6).
 #include "client-cli/core/connection.hpp"
 
+#include "protocol/crypt_stats_fields.hpp"
+
 #include "client-cli/core/crypt_resync.hpp"
 
 #include <fmt/format.h>
@@ -247,11 +249,7 @@ void Connection::on_permission_denied(const MumbleProto::PermissionDenied& denie
 void Connection::send_tcp_ping() {
   MumbleProto::Ping ping;
   ping.set_timestamp(timestamp_now());
-  const protocol::CryptStats& local = crypt_.local_stats();
-  ping.set_good(local.good);
-  ping.set_late(local.late);
-  ping.set_lost(local.lost);
-  ping.set_resync(local.resync);
+  protocol::set_crypt_stats(ping, crypt_.local_stats());
   ping.set_udp_packets(static_cast<std::uint32_t>(stats_.voice_received_udp));
   ping.set_tcp_packets(static_cast<std::uint32_t>(stats_.voice_received_tcp));
   if (stats_.udp_ping_ms) {

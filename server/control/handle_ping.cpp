@@ -1,6 +1,8 @@
 // Ping (MUMBLE_PROTOCOL.md §2.4): echo the timestamp with our decrypt statistics for this
 // client, and keep what the client reports for UserStats.
 #include "server/control/control_plane.hpp"
+
+#include "protocol/crypt_stats_fields.hpp"
 #include "server/control/dispatch.hpp"
 
 namespace plenum::server::control {
@@ -17,11 +19,7 @@ void handle_ping(ControlPlane& /*plane*/, Session& session, const MumbleProto::P
 
   MumbleProto::Ping reply;
   reply.set_timestamp(message.timestamp());
-  const protocol::CryptStats& ours = session.crypt_stats;
-  reply.set_good(ours.good);
-  reply.set_late(ours.late);
-  reply.set_lost(ours.lost);
-  reply.set_resync(ours.resync);
+  protocol::set_crypt_stats(reply, session.crypt_stats);
   session.send(reply);
 }
 

@@ -5,19 +5,9 @@
 #include "server/control/peer_address.hpp"
 #include "server/control/state_messages.hpp"
 
+#include "protocol/crypt_stats_fields.hpp"
 
 namespace plenum::server::control {
-
-namespace {
-
-void fill_stats(MumbleProto::UserStats::Stats& out, const protocol::CryptStats& in) {
-  out.set_good(in.good);
-  out.set_late(in.late);
-  out.set_lost(in.lost);
-  out.set_resync(in.resync);
-}
-
-}  // namespace
 
 void handle_permission_query(ControlPlane& plane, Session& session, const MumbleProto::PermissionQuery& message) {
   const auto channel = message.channel_id();
@@ -61,8 +51,8 @@ void handle_user_stats(ControlPlane& plane, Session& session, const MumbleProto:
   reply.set_session(target_id);
   reply.set_stats_only(message.stats_only());
   if (packets) {
-    fill_stats(*reply.mutable_from_client(), target->client_report);
-    fill_stats(*reply.mutable_from_server(), target->crypt_stats);
+    protocol::set_crypt_stats(*reply.mutable_from_client(), target->client_report);
+    protocol::set_crypt_stats(*reply.mutable_from_server(), target->crypt_stats);
     reply.set_udp_packets(static_cast<std::uint32_t>(target->udp_packets));
     reply.set_tcp_packets(static_cast<std::uint32_t>(target->tcp_packets));
     reply.set_udp_ping_avg(target->udp_ping_avg);

@@ -1,6 +1,7 @@
 #include "tests/load/load_client.hpp"
 
 #include "protocol/control_message.hpp"
+#include "protocol/crypt_stats_fields.hpp"
 #include "protocol/version.hpp"
 
 #include "Mumble.pb.h"
@@ -95,11 +96,7 @@ void LoadClient::send_tcp_ping() {
   }
   MumbleProto::Ping ping;
   ping.set_timestamp(probe_clock_ns());
-  const protocol::CryptStats& stats = crypt_.local_stats();
-  ping.set_good(stats.good);
-  ping.set_late(stats.late);
-  ping.set_lost(stats.lost);
-  ping.set_resync(stats.resync);
+  protocol::set_crypt_stats(ping, crypt_.local_stats());
   queue_frame(protocol::encode_frame(ping));
 }
 

@@ -1,5 +1,7 @@
 #include "tests/support/mumble_test_client.hpp"
 
+#include "protocol/crypt_stats_fields.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
@@ -287,13 +289,9 @@ std::optional<protocol::ControlMessage> MumbleTestClient::take_first(const Predi
 
 std::optional<MumbleProto::Ping> MumbleTestClient::ping_tcp(Deadline deadline) {
   const std::uint64_t timestamp = next_ping_timestamp_++;
-  const protocol::CryptStats& crypt = crypt_.local_stats();
   MumbleProto::Ping ping;
   ping.set_timestamp(timestamp);
-  ping.set_good(crypt.good);
-  ping.set_late(crypt.late);
-  ping.set_lost(crypt.lost);
-  ping.set_resync(crypt.resync);
+  protocol::set_crypt_stats(ping, crypt_.local_stats());
   ping.set_udp_packets(static_cast<std::uint32_t>(stats_.udp_received));
   ping.set_tcp_packets(static_cast<std::uint32_t>(stats_.frames_received));
   send(ping, deadline);
