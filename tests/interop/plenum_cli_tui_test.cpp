@@ -93,8 +93,9 @@ std::string last_line(const std::string& screen) {
 }  // namespace
 
 TEST_SUITE("interop") {
-  TEST_CASE_TEMPLATE("plenum-cli TUI: tree, markers, help, chat, resize and quit under tmux",
-                     Server, PLENUM_SERVERS_UNDER_TEST) {
+  TEST_CASE_TEMPLATE(
+      "plenum-cli TUI: tree, markers, help, chat, channel switch, deafen, resize, quit (tmux)",
+      Server, PLENUM_SERVERS_UNDER_TEST) {
     if (!std::filesystem::exists(kTmux)) {
       MESSAGE("tmux not installed; skipped");
       return;
@@ -102,6 +103,7 @@ TEST_SUITE("interop") {
     ServerSettings settings;
     settings.register_name = "TUI Root";
     const auto server = Server::make(settings);
+    server->set_superuser_password("tui-test-admin");
     server->start();
     TempDir dir("plenum-cli-tui-");
     const std::string address = server->host() + ":" + std::to_string(server->port());
@@ -112,8 +114,18 @@ TEST_SUITE("interop") {
     MumbleTestClient watcher(watcher_options);
     watcher.connect(deadline_in(10s));
     HandshakeRequest hello;
-    hello.username = "watcher";
+    hello.username = "SuperUser";
+    hello.password = "tui-test-admin";
     REQUIRE(watcher.handshake(hello, deadline_in(10s)).synced());
+    // An empty second channel, which the tree lists last (after the root's users).
+    MumbleProto::ChannelState create;
+    create.set_parent(0);
+    create.set_name("Room");
+    watcher.send(create, deadline_in(10s));
+    const auto room = watcher.wait_for<MumbleProto::ChannelState>(
+        [](const MumbleProto::ChannelState& s) { return s.has_channel_id() && s.name() == "Room"; },
+        deadline_in(10s));
+    REQUIRE(room.has_value());
 
     const auto exit_file = dir.path() / "exit";
     // No sound server at this address: the TUI says so in one line and runs on.
@@ -128,7 +140,8 @@ TEST_SUITE("interop") {
     INFO("screen:\n", screen);
     CHECK(contains(screen, "# TUI Root"));
     CHECK(contains(screen, "[ ] tui (you)"));
-    CHECK(contains(screen, "[ ] watcher"));
+    CHECK(contains(screen, "[ ] S SuperUser"));  // suppressed: Murmur does so to SuperUser
+    CHECK(contains(screen, "# Room"));
     CHECK(contains(last_line(screen), address + " connected"));
     CHECK(contains(last_line(screen), "| udp |"));
     CHECK(contains(last_line(screen), "PTT off"));
@@ -186,6 +199,33 @@ TEST_SUITE("interop") {
     REQUIRE(text.has_value());
     CHECK(text->message() == "hello from the tui");
     CHECK(contains(tmux.wait_for_text("tui: hello from the tui"), "tui: hello from the tui"));
+
+    // Switching channel: move the selection to the last row (Room) and press Enter; the server
+    // moves us, and the tree shows us under Room.
+    tmux.keys({"j", "j", "j", "j", "j", "j", "j", "j", "Enter"});
+    const auto moved = watcher.wait_for<MumbleProto::UserState>(
+        [&](const MumbleProto::UserState& s) {
+          return s.session() == tui_session && s.has_channel_id() &&
+                 s.channel_id() == room->channel_id();
+        },
+        deadline_in(10s));
+    CHECK(moved.has_value());
+    screen = tmux.wait_for([](const std::string& s) {
+      const auto at = s.find("# Room");
+      return at != std::string::npos && s.find("tui (you)", at) != std::string::npos;
+    });
+    INFO("screen:\n", screen);
+    CHECK(screen.find("tui (you)", screen.find("# Room")) != std::string::npos);
+
+    // Deafen travels to the server and shows as the D marker.
+    tmux.keys({"d"});
+    const auto deafened = watcher.wait_for<MumbleProto::UserState>(
+        [&](const MumbleProto::UserState& s) {
+          return s.session() == tui_session && s.has_self_deaf() && s.self_deaf();
+        },
+        deadline_in(10s));
+    CHECK(deafened.has_value());
+    CHECK(contains(tmux.wait_for_text("M D tui (you)"), "M D tui (you)"));
 
     // A smaller terminal: the layout follows, the status line stays at the bottom.
     tmux.run({"resize-window", "-t", "0", "-x", "60", "-y", "15"});

@@ -40,7 +40,7 @@ class MurmurProcess final : public ServerUnderTest {
 
   // `murmurd -ini FILE -supw PW`: sets SuperUser's password in the database. Call before
   // start(); throws if murmurd fails or does not finish within the startup timeout.
-  void set_superuser_password(const std::string& password);
+  void set_superuser_password(const std::string& password) override;
 
   const std::filesystem::path& data_dir() const noexcept { return dir_.path(); }
   const std::filesystem::path& ini_file() const noexcept { return ini_file_; }

@@ -53,7 +53,7 @@ class PlenumProcess final : public ServerUnderTest {
 
   // Runs the binary once with `--set-superuser-password PW` on this data dir. Accepts both
   // a binary that sets it and exits 0, and one that goes on serving (it is then stopped).
-  void set_superuser_password(const std::string& password);
+  void set_superuser_password(const std::string& password) override;
 
   const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
   const std::filesystem::path& config_file() const noexcept { return config_file_; }

@@ -30,6 +30,8 @@ class ServerUnderTest {
   virtual void start() = 0;
   // SIGTERM and wait; a no-op when not running.
   virtual void stop() = 0;
+  // Sets SuperUser's password in the server's database; call before start().
+  virtual void set_superuser_password(const std::string& password) = 0;
 
   virtual std::string name() const = 0;  // "murmur", "plenum"
   virtual std::string host() const { return "127.0.0.1"; }
