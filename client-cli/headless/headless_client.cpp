@@ -36,23 +36,11 @@ HeadlessClient::HeadlessClient(HeadlessConfig config)
       linger_(io_),
       connection_(io_, config_.connection, *this),
       receiver_(config_.jitter),
-      sender_(config_.bitrate_bps) {
-  if (config_.play) {
-    play_ = read_audio_mono48k(*config_.play);
-  }
-  if (config_.record) {
-    recorder_.emplace(*config_.record);
-  }
-  if (config_.transmit == TransmitMode::VoiceActivity) {
-    vad_.emplace(kFrameSamples, kSampleRate);
-  }
-  if (config_.audio != AudioBackend::None && (!config_.play || !config_.record)) {
-    AudioOpen audio = open_audio_device(config_.audio, "plenum-cli");
-    device_ = std::move(audio.device);
-    if (!device_) {
-      std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
-                   audio.error.c_str());
-    }
+      sender_(config_.bitrate_bps),
+      local_({config_.play, config_.record, config_.transmit, config_.audio}) {
+  if (!local_.device_error().empty()) {
+    std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
+                 local_.device_error().c_str());
   }
 }
 
@@ -78,9 +66,7 @@ int HeadlessClient::run() {
     linger_.cancel();
   });
   io_.run();
-  if (recorder_) {
-    recorder_->close();
-  }
+  local_.close_recording();
   if (config_.stats) {
     try {
       write_stats(*config_.stats, final_stats_.value_or(snapshot()));
@@ -139,8 +125,8 @@ asio::awaitable<void> HeadlessClient::audio_loop() {
       const auto skipped = static_cast<std::uint64_t>((now - deadline) / kTick);
       ticks_late_ += skipped;
       mix_.fill(0.0F);
-      for (std::uint64_t i = 0; i < skipped && recorder_; ++i) {
-        recorder_->write(mix_);
+      for (std::uint64_t i = 0; i < skipped && local_.recording(); ++i) {
+        local_.output(mix_);
       }
       ticks_ += skipped;
       deadline += kTick * static_cast<long>(skipped);
@@ -155,18 +141,12 @@ asio::awaitable<void> HeadlessClient::audio_loop() {
 }
 
 void HeadlessClient::tick(Clock::time_point now) {
-  if (device_ && !device_->failure().empty()) {
-    std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
-                 device_->failure().c_str());
-    device_.reset();
+  if (const auto failure = local_.take_device_failure()) {
+    std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n", failure->c_str());
   }
   transmit_frame();
   receiver_.render(mix_, now);
-  if (recorder_) {
-    recorder_->write(mix_);
-  } else if (device_) {
-    device_->play(mix_);
-  }
+  local_.output(mix_);
   ++ticks_;
   const bool duration_over =
       config_.duration_s &&
@@ -180,20 +160,16 @@ void HeadlessClient::transmit_frame() {
   std::array<float, kFrameSamples> frame{};
   bool last = false;
   if (config_.play) {
-    if (play_position_ >= play_.size()) {
-      return;
+    if (!local_.next_play_frame(frame, /*loop=*/false, last)) {
+      return;  // the file is used up
     }
-    const std::size_t n = std::min(kFrameSamples, play_.size() - play_position_);
-    std::copy_n(play_.begin() + static_cast<std::ptrdiff_t>(play_position_), n, frame.begin());
-    play_position_ += n;
-    last = play_position_ >= play_.size();
-  } else if (!device_ || !device_->capture(frame)) {
+  } else if (!local_.capture(frame)) {
     return;  // no source, or the microphone has no new frame this tick
   }
   if (config_.transmit == TransmitMode::PushToTalk) {
     return;
   }
-  const bool speech = !vad_ || vad_->process(frame);
+  const bool speech = local_.is_speech(frame);
   if (speech || transmitting_) {
     // A VAD pause ends the transmission with this frame as its terminator.
     const bool terminator = last || !speech;
@@ -225,9 +201,7 @@ void HeadlessClient::finish(int exit_code) {
   final_stats_ = snapshot();
   tick_timer_.cancel();
   signals_.cancel();
-  if (recorder_) {
-    recorder_->close();
-  }
+  local_.close_recording();
   linger_.expires_after(kLinger);
   linger_.async_wait([this](boost::system::error_code) { connection_.stop(); });
 }

@@ -4,9 +4,7 @@
 // runs everything on the calling thread.
 #pragma once
 
-#include "client-cli/audio_io/audio_device.hpp"
-#include "client-cli/audio_io/voice_activity.hpp"
-#include "client-cli/audio_io/wav_file.hpp"
+#include "client-cli/audio_io/local_audio.hpp"
 #include "client-cli/core/cli_options.hpp"
 #include "client-cli/core/connection.hpp"
 #include "client-cli/core/session_stats.hpp"
@@ -76,14 +74,10 @@ class HeadlessClient final : private ConnectionListener {
   Connection connection_;
   VoiceReceiver receiver_;
   VoiceSender sender_;
-  std::optional<VoiceActivityDetector> vad_;
-  std::optional<WavWriter> recorder_;
-  std::unique_ptr<AudioDevice> device_;
-  std::vector<float> play_;
+  LocalAudio local_;
   std::array<float, kFrameSamples> mix_{};
 
   // Others.
-  std::size_t play_position_ = 0;
   bool transmitting_ = false;
   bool audio_started_ = false;
   bool finishing_ = false;

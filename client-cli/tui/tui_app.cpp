@@ -36,22 +36,9 @@ TuiApp::TuiApp(TuiConfig config)
       tick_timer_(io_),
       draw_timer_(io_),
       connection_(io_, config_.connection, *this),
-      sender_(config_.bitrate_bps) {
-  if (config_.play) {
-    play_ = read_audio_mono48k(*config_.play);
-  }
-  if (config_.record) {
-    recorder_.emplace(*config_.record);
-  }
-  if (config_.transmit == TransmitMode::VoiceActivity) {
-    vad_.emplace(kFrameSamples, kSampleRate);
-  }
+      sender_(config_.bitrate_bps),
+      local_({config_.play, config_.record, config_.transmit, config_.audio}) {
   talk_ = config_.transmit != TransmitMode::PushToTalk;
-  if (config_.audio != AudioBackend::None && (!config_.play || !config_.record)) {
-    AudioOpen audio = open_audio_device(config_.audio, "plenum-cli");
-    device_ = std::move(audio.device);
-    audio_error_ = std::move(audio.error);
-  }
 }
 
 TuiApp::~TuiApp() = default;
@@ -60,15 +47,15 @@ int TuiApp::run() {
   screen_.emplace();
   add_chat(fmt::format("connecting to {} as {} ...", connection_.server_name(),
                        config_.connection.username));
-  if (device_) {
+  if (local_.has_device()) {
     add_chat(fmt::format("audio: {} for {}", to_string(config_.audio),
                          !config_.play && !config_.record ? "microphone and speaker"
                          : !config_.play                  ? "the microphone"
                                                           : "the speaker"));
-  } else if (!audio_error_.empty() && config_.audio != AudioBackend::None) {
+  } else if (!local_.device_error().empty()) {
     add_chat(fmt::format("audio: {}; running without audio (--play/--record FILE work)",
-                         audio_error_));
-  } else if (play_.empty()) {
+                         local_.device_error()));
+  } else if (!local_.has_play()) {
     add_chat("no audio device (--audio none): transmit with --play FILE, hear with --record FILE");
   }
   stop_signals_.async_wait([this](boost::system::error_code error, int) {
@@ -121,9 +108,7 @@ void TuiApp::quit(int exit_code) {
   tick_timer_.cancel();
   draw_timer_.cancel();
   connection_.stop();
-  if (recorder_) {
-    recorder_->close();
-  }
+  local_.close_recording();
 }
 
 void TuiApp::on_joined() {
@@ -173,19 +158,16 @@ asio::awaitable<void> TuiApp::audio_loop() {
 }
 
 void TuiApp::tick() {
-  if (device_ && !device_->failure().empty()) {
-    add_chat(fmt::format("audio: {}; running without audio", device_->failure()));
-    device_.reset();
+  if (const auto failure = local_.take_device_failure()) {
+    add_chat(fmt::format("audio: {}; running without audio", *failure));
   }
   // The microphone is drained every tick, so talking starts with fresh audio.
   std::array<float, kFrameSamples> frame{};
-  const bool captured = play_.empty() && device_ && device_->capture(frame);
-  if ((may_transmit() || transmitting_) && (captured || !play_.empty())) {
-    for (std::size_t i = 0; i < frame.size() && !play_.empty(); ++i) {
-      frame[i] = play_[play_position_];
-      play_position_ = (play_position_ + 1) % play_.size();
-    }
-    const bool speech = may_transmit() && (!vad_ || vad_->process(frame));
+  const bool captured = !local_.has_play() && local_.capture(frame);
+  if ((may_transmit() || transmitting_) && (captured || local_.has_play())) {
+    bool last = false;  // --play loops in the TUI
+    local_.next_play_frame(frame, /*loop=*/true, last);
+    const bool speech = may_transmit() && local_.is_speech(frame);
     // The path can change under way (UDP found, or lost to the tunnel): refit every packet.
     sender_.fit(connection_.max_bandwidth(), connection_.path());
     if (auto voice = sender_.encode(frame, !speech)) {
@@ -194,15 +176,11 @@ void TuiApp::tick() {
     transmitting_ = speech;
   }
   receiver_.render(mix_, Clock::now());
-  if (recorder_) {
-    recorder_->write(mix_);
-  } else if (device_) {
-    device_->play(mix_);
-  }
+  local_.output(mix_);
 }
 
 bool TuiApp::may_transmit() const {
-  return talk_ && !self_mute_ && !self_deaf_ && (!play_.empty() || device_) &&
+  return talk_ && !self_mute_ && !self_deaf_ && (local_.has_play() || local_.has_device()) &&
          connection_.joined();
 }
 

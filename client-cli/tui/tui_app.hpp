@@ -4,9 +4,7 @@
 // --play replaces the microphone (looped) and --record the speaker.
 #pragma once
 
-#include "client-cli/audio_io/audio_device.hpp"
-#include "client-cli/audio_io/voice_activity.hpp"
-#include "client-cli/audio_io/wav_file.hpp"
+#include "client-cli/audio_io/local_audio.hpp"
 #include "client-cli/core/cli_options.hpp"
 #include "client-cli/core/connection.hpp"
 #include "client-cli/core/voice_receiver.hpp"
@@ -85,20 +83,15 @@ class TuiApp final : private ConnectionListener {
   Connection connection_;
   VoiceReceiver receiver_;
   VoiceSender sender_;
-  std::optional<VoiceActivityDetector> vad_;
-  std::optional<WavWriter> recorder_;
-  std::unique_ptr<AudioDevice> device_;
+  LocalAudio local_;
   std::optional<Screen> screen_;
-  std::vector<float> play_;
   std::array<float, kFrameSamples> mix_{};
 
   // Others.
   InputLine input_;
-  std::string audio_error_;  // why there is no device, for the chat pane
   std::deque<std::string> chat_;
   std::vector<TreeLine> tree_;
   std::size_t selected_ = 0;
-  std::size_t play_position_ = 0;
   std::string state_ = "connecting";
   bool typing_ = false;
   bool help_ = false;
