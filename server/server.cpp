@@ -49,6 +49,7 @@ voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
   settings.bandwidth_bps = config.voice.bandwidth_bps;
   settings.max_users = config.limits.users;
   settings.version = control::kServerProtocolVersion;
+  settings.max_queue_delay = std::chrono::milliseconds{config.voice.max_queue_ms};
   return settings;
 }
 

@@ -75,6 +75,9 @@ struct VoiceConfig {
   // chosen at startup by voice_threads_for(): 1 on up to 2 cores (the control plane and the
   // audio engine need the other), else one per core but one, at most 4.
   std::uint32_t threads = 0;
+  // voice_max_queue_ms: a voice datagram that waited longer in the kernel's receive queue is
+  // not forwarded (too late to play; under overload it keeps the delay bounded).
+  std::uint32_t max_queue_ms = 80;
   bool operator==(const VoiceConfig&) const = default;
 };
 

@@ -24,6 +24,8 @@ struct PlenumSubject {
   static std::unique_ptr<ServerUnderTest> make(const ServerSettings& settings) {
     PlenumOptions options;
     options.settings = settings;
+    // As in the integration tests: a loaded CI machine must not turn into lost packets.
+    options.settings.extra_ini.emplace_back("voice_max_queue_ms", "2000");
     return std::make_unique<PlenumProcess>(std::move(options));
   }
 };
