@@ -8,6 +8,7 @@
 #pragma once
 
 #include "server/state/ids.hpp"
+#include "server/voice/token_bucket.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -44,8 +45,7 @@ class EndpointLearner {
   std::size_t take_budget(std::size_t wanted, Clock::time_point now) noexcept;
 
   LearnerLimits limits_;
-  double tokens_;
-  Clock::time_point refilled_;
+  TokenBucket budget_;
   std::size_t cursor_ = 0;  // rotates the starting peer between datagrams
 };
 

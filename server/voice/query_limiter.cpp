@@ -23,13 +23,6 @@ std::uint64_t random_seed() {
 
 }  // namespace
 
-void QueryLimiter::Bucket::refill(double rate, double burst, Clock::time_point now) noexcept {
-  const std::chrono::duration<double> elapsed = now - refilled;
-  if (elapsed.count() <= 0) return;
-  tokens = std::min(burst, tokens + elapsed.count() * rate);
-  refilled = now;
-}
-
 QueryLimiter::QueryLimiter(QueryLimits limits, Clock::time_point now)
     : limits_{limits},
       hash_{random_seed()},

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "server/voice/endpoint_index.hpp"
+#include "server/voice/token_bucket.hpp"
 
 #include <array>
 #include <chrono>
@@ -36,12 +37,7 @@ class QueryLimiter {
   bool allow(const IpKey& source, Clock::time_point now) noexcept;
 
  private:
-  struct Bucket {
-    double tokens = 0;
-    Clock::time_point refilled{};
-    // Refills at `rate` per second up to `burst` as of `now`.
-    void refill(double rate, double burst, Clock::time_point now) noexcept;
-  };
+  using Bucket = TokenBucket;
   struct Slot {
     IpKey source{};
     bool used = false;
