@@ -27,28 +27,26 @@ ConnectionConfig connection_config(const CliOptions& options) {
   return config;
 }
 
+LocalAudioConfig local_audio_config(const CliOptions& options) {
+  return {options.play, options.record, options.transmit, options.audio};
+}
+
 int run(const CliOptions& options) {
   if (options.headless) {
     HeadlessConfig config;
     config.connection = connection_config(options);
-    config.play = options.play;
-    config.record = options.record;
+    config.audio = local_audio_config(options);
     config.stats = options.stats;
     config.duration_s = options.duration_s;
-    config.transmit = options.transmit;
     config.bitrate_bps = options.bitrate_bps;
-    config.audio = options.audio;
     HeadlessClient client(std::move(config));
     return client.run();
   }
   TuiConfig config;
   config.connection = connection_config(options);
-  config.transmit = options.transmit;
+  config.audio = local_audio_config(options);
   config.mode = options.mode;
   config.bitrate_bps = options.bitrate_bps;
-  config.play = options.play;
-  config.record = options.record;
-  config.audio = options.audio;
   TuiApp app(std::move(config));
   return app.run();
 }

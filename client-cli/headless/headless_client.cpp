@@ -37,7 +37,7 @@ HeadlessClient::HeadlessClient(HeadlessConfig config)
       connection_(io_, config_.connection, *this),
       receiver_(config_.jitter),
       sender_(config_.bitrate_bps),
-      local_({config_.play, config_.record, config_.transmit, config_.audio}) {
+      local_(config_.audio) {
   if (!local_.device_error().empty()) {
     std::fprintf(stderr, "plenum-cli: audio: %s; continuing without audio\n",
                  local_.device_error().c_str());
@@ -159,14 +159,14 @@ void HeadlessClient::tick(Clock::time_point now) {
 void HeadlessClient::transmit_frame() {
   std::array<float, kFrameSamples> frame{};
   bool last = false;
-  if (config_.play) {
+  if (config_.audio.play) {
     if (!local_.next_play_frame(frame, /*loop=*/false, last)) {
       return;  // the file is used up
     }
   } else if (!local_.capture(frame)) {
     return;  // no source, or the microphone has no new frame this tick
   }
-  if (config_.transmit == TransmitMode::PushToTalk) {
+  if (config_.audio.transmit == TransmitMode::PushToTalk) {
     return;
   }
   const bool speech = local_.is_speech(frame);

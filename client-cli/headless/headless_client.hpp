@@ -28,14 +28,12 @@ namespace plenum::client {
 
 struct HeadlessConfig {
   ConnectionConfig connection;
-  std::optional<std::filesystem::path> play;
-  std::optional<std::filesystem::path> record;
+  // --play/--record, --transmit, and the live microphone (when no --play) and speaker (when no
+  // --record).
+  LocalAudioConfig audio;
   std::optional<std::filesystem::path> stats;
   std::optional<double> duration_s;
-  TransmitMode transmit = TransmitMode::Continuous;
   int bitrate_bps = kDefaultBitrate;
-  // Live microphone (when no --play) and speaker (when no --record).
-  AudioBackend audio = AudioBackend::None;
   JitterConfig jitter{std::chrono::milliseconds(60), std::chrono::milliseconds(400)};
 };
 

@@ -37,8 +37,8 @@ TuiApp::TuiApp(TuiConfig config)
       draw_timer_(io_),
       connection_(io_, config_.connection, *this),
       sender_(config_.bitrate_bps),
-      local_({config_.play, config_.record, config_.transmit, config_.audio}) {
-  talk_ = config_.transmit != TransmitMode::PushToTalk;
+      local_(config_.audio) {
+  talk_ = config_.audio.transmit != TransmitMode::PushToTalk;
 }
 
 TuiApp::~TuiApp() = default;
@@ -48,9 +48,9 @@ int TuiApp::run() {
   add_chat(fmt::format("connecting to {} as {} ...", connection_.server_name(),
                        config_.connection.username));
   if (local_.has_device()) {
-    add_chat(fmt::format("audio: {} for {}", to_string(config_.audio),
-                         !config_.play && !config_.record ? "microphone and speaker"
-                         : !config_.play                  ? "the microphone"
+    add_chat(fmt::format("audio: {} for {}", to_string(config_.audio.audio),
+                         !config_.audio.play && !config_.audio.record ? "microphone and speaker"
+                         : !config_.audio.play                        ? "the microphone"
                                                           : "the speaker"));
   } else if (!local_.device_error().empty()) {
     add_chat(fmt::format("audio: {}; running without audio (--play/--record FILE work)",
@@ -325,9 +325,10 @@ std::string TuiApp::status_text() {
                                    : 0.0;
   const auto ping = connection_.path() == VoicePath::Udp && stats.udp_ping_ms ? stats.udp_ping_ms
                                                                               : stats.tcp_ping_ms;
-  std::string talk = config_.transmit == TransmitMode::PushToTalk
+  const TransmitMode transmit = config_.audio.transmit;
+  std::string talk = transmit == TransmitMode::PushToTalk
                          ? fmt::format("PTT {}", talk_ ? "ON" : "off")
-                         : fmt::format("{} {}", to_string(config_.transmit), talk_ ? "on" : "off");
+                         : fmt::format("{} {}", to_string(transmit), talk_ ? "on" : "off");
   return fmt::format(" {} {} | ping {} | loss {:.1f}% | {} kbit/s | {} | mode {} | {}{}{}",
                      connection_.server_name(), state_,
                      ping ? fmt::format("{:.1f} ms", *ping) : std::string("-"), loss,

@@ -30,12 +30,9 @@ namespace plenum::client {
 
 struct TuiConfig {
   ConnectionConfig connection;
-  TransmitMode transmit = TransmitMode::PushToTalk;
+  LocalAudioConfig audio{std::nullopt, std::nullopt, TransmitMode::PushToTalk, AudioBackend::Pulse};
   ListenerMode mode = ListenerMode::All;  // for Plenum; shown, not sent yet
   int bitrate_bps = kDefaultBitrate;
-  std::optional<std::filesystem::path> play;
-  std::optional<std::filesystem::path> record;
-  AudioBackend audio = AudioBackend::Pulse;
 };
 
 class TuiApp final : private ConnectionListener {
