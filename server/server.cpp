@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <thread>
 
 namespace plenum::server {
 
@@ -66,7 +67,11 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   control_ = std::make_unique<control::ControlPlane>(control_io_.get_executor(), config_, logger_, tls_,
                                                      *store_, std::move(loaded));
   endpoint_ = control_->listen();
-  voice_ = std::make_unique<voice::VoicePlane>(voice_settings(config_), logger_, control_->voice_link());
+  const auto voice_threads =
+      config::voice_threads_for(config_.voice.threads, std::thread::hardware_concurrency());
+  voice_ = std::make_unique<voice::VoicePlane>(voice_settings(config_), logger_, control_->voice_link(),
+                                               voice_threads);
+  logger_.info("voice: {} thread{}", voice_threads, voice_threads == 1 ? "" : "s");
   // UDP on the TCP listener's address and port: the dual-stack wildcard, its IPv4 fallback, or
   // the configured host, exactly as the acceptor got it.
   voice_->bind(asio::ip::udp::endpoint(endpoint_.address(), endpoint_.port()));

@@ -206,6 +206,7 @@ std::vector<ConfigKey> make_keys() {
   keys.push_back(bool_key("allowhtml", PLENUM_FIELD(text.allow_html)));
   // Voice
   keys.push_back(number_key("bandwidth", PLENUM_FIELD(voice.bandwidth_bps), 8000, 10'000'000));
+  keys.push_back(number_key("voice_threads", PLENUM_FIELD(voice.threads), 0, 8));
   keys.push_back(number_key("voice_max_queue_ms", PLENUM_FIELD(voice.max_queue_ms), 20, 60'000));
   // Storage and TLS
   keys.push_back(text_key("data_dir", PLENUM_FIELD(storage.data_dir), non_empty));

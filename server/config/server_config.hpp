@@ -71,10 +71,21 @@ struct VoiceConfig {
   // a 40 kbit/s Opus stream in 20 ms packets (54.8 kbit/s with headers) and stops a client from
   // sending hi-fi music to a room of hundreds.
   std::uint32_t bandwidth_bps = 72000;
+  // voice_threads: voice shards, each a thread with its own SO_REUSEPORT socket (1..8), or 0 =
+  // chosen at startup by voice_threads_for(): 1 on up to 2 cores (the control plane and the
+  // audio engine need the other), else one per core but one, at most 4.
+  std::uint32_t threads = 0;
   // voice_max_queue_ms: a voice datagram that waited longer in the kernel's receive queue is
   // not forwarded (too late to play; under overload it keeps the delay bounded).
   std::uint32_t max_queue_ms = 80;
   bool operator==(const VoiceConfig&) const = default;
+};
+
+// What voice_threads = 0 stands for on a machine with `cores` cores (0: unknown).
+constexpr std::uint32_t voice_threads_for(std::uint32_t configured, std::uint32_t cores) noexcept {
+  if (configured != 0) return configured;
+  if (cores <= 2) return 1;
+  return cores - 1 < 4 ? cores - 1 : 4;
 };
 
 // [plenary]: defaults for channels that have no per-channel setting in the database.

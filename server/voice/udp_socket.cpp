@@ -1,6 +1,7 @@
 #include "server/voice/udp_socket.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -104,8 +105,11 @@ UdpSocket::UdpSocket(asio::io_context& io) : socket_{io}, buffers_{std::make_uni
 
 UdpSocket::~UdpSocket() = default;
 
-void UdpSocket::bind(const udp::endpoint& endpoint) {
+void UdpSocket::bind(const udp::endpoint& endpoint, bool reuse_port) {
   socket_.open(endpoint.protocol());
+  if (reuse_port && !enable(socket_.native_handle(), SOL_SOCKET, SO_REUSEPORT)) {
+    throw boost::system::system_error(errno, boost::system::system_category(), "SO_REUSEPORT");
+  }
   v6_ = endpoint.address().is_v6();
   if (v6_) socket_.set_option(asio::ip::v6_only(false));
   // Bursts of a large fan-out must not overflow the kernel's default ~200 KiB buffers;

@@ -29,9 +29,10 @@ class UdpSocket {
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
 
-  // Binds to `endpoint`; an IPv6 wildcard also accepts IPv4 (v6_only off). Throws
-  // boost::system::system_error.
-  void bind(const boost::asio::ip::udp::endpoint& endpoint);
+  // Binds to `endpoint`; an IPv6 wildcard also accepts IPv4 (v6_only off). `reuse_port`: join
+  // the SO_REUSEPORT group of the other voice shards' sockets on the same port (the kernel then
+  // hashes each client address to one of them). Throws boost::system::system_error.
+  void bind(const boost::asio::ip::udp::endpoint& endpoint, bool reuse_port = false);
   boost::asio::ip::udp::endpoint local_endpoint() const;
   boost::asio::ip::udp::socket& socket() noexcept { return socket_; }
   bool records_local_address() const noexcept { return pktinfo_; }

@@ -22,6 +22,7 @@ std::string_view to_string(DropReason reason) noexcept {
     case DropReason::SendFailed: return "send_failed";
     case DropReason::QueryLimited: return "query_limited";
     case DropReason::Stale: return "stale";
+    case DropReason::RingFull: return "ring_full";
     case DropReason::Count: break;
   }
   return "?";
@@ -33,12 +34,28 @@ std::uint64_t VoiceCounters::total_drops() const noexcept {
   return total;
 }
 
+VoiceCounters& VoiceCounters::operator+=(const VoiceCounters& other) noexcept {
+  for (std::size_t i = 0; i < drops.size(); ++i) drops[i] += other.drops[i];
+  datagrams_in += other.datagrams_in;
+  tunnel_in += other.tunnel_in;
+  voice_packets += other.voice_packets;
+  pings_answered += other.pings_answered;
+  queries_answered += other.queries_answered;
+  endpoints_learned += other.endpoints_learned;
+  trial_decrypts += other.trial_decrypts;
+  encodings += other.encodings;
+  udp_out += other.udp_out;
+  tunnel_out += other.tunnel_out;
+  shard_out += other.shard_out;
+  return *this;
+}
+
 std::string VoiceCounters::summary() const {
   std::string out = fmt::format(
       "in={} tunnel_in={} voice={} pings={} queries={} learned={} trials={} encodings={} out={} "
-      "tunnel_out={} drops:",
+      "tunnel_out={} shard_out={} drops:",
       datagrams_in, tunnel_in, voice_packets, pings_answered, queries_answered, endpoints_learned,
-      trial_decrypts, encodings, udp_out, tunnel_out);
+      trial_decrypts, encodings, udp_out, tunnel_out, shard_out);
   bool any = false;
   for (std::size_t i = 0; i < drops.size(); ++i) {
     if (drops[i] == 0) continue;

@@ -28,6 +28,7 @@ enum class DropReason : std::uint8_t {
   SendFailed,       // the kernel refused a datagram (socket buffer full)
   QueryLimited,     // a server-query ping over its source's or the global reply rate
   Stale,            // waited in the receive queue longer than a listener could still play it
+  RingFull,         // another voice shard's queue from this one was full (ShardMesh)
   Count
 };
 
@@ -45,6 +46,9 @@ struct VoiceCounters {
   std::uint64_t encodings = 0;         // distinct (format, context) encodings built
   std::uint64_t udp_out = 0;           // datagrams handed to the kernel
   std::uint64_t tunnel_out = 0;        // UDPTunnel frames handed to the control plane
+  std::uint64_t shard_out = 0;         // messages passed to other voice shards
+
+  VoiceCounters& operator+=(const VoiceCounters& other) noexcept;
 
   std::uint64_t dropped(DropReason reason) const noexcept {
     return drops[static_cast<std::size_t>(reason)];

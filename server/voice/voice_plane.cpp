@@ -1,38 +1,17 @@
 #include "server/voice/voice_plane.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <pthread.h>
+#include <algorithm>
 
 namespace plenum::server::voice {
 
-namespace asio = boost::asio;
-using asio::ip::udp;
-using Clock = std::chrono::steady_clock;
+using boost::asio::ip::udp;
 
-namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Batches drained per wake-up before posted commands get a turn.
-constexpr int kBatchesPerTurn = 8;
-// Datagrams per sendmmsg.
-constexpr std::size_t kSendBatch = 64;
-
-}  // namespace
-
-VoicePlane::VoicePlane(VoiceSettings settings, log::Logger& logger, ControlLink& link)
-    : logger_{logger},
-      link_{link},
-      socket_{io_},
-      outbox_{kSendBatch,
-              [this](std::span<const OutgoingDatagram> datagrams) { return socket_.send_batch(datagrams); },
-              counters_},
-      relay_{settings, outbox_, link, counters_, Clock::now()},
-      stats_timer_{io_} {}
+VoicePlane::VoicePlane(VoiceSettings settings, log::Logger& logger, ControlLink& link, std::size_t threads)
+    : logger_{logger}, mesh_{std::clamp<std::size_t>(threads, 1, ShardMesh::kMaxShards)} {
+  for (std::size_t index = 0; index < mesh_.size(); ++index)
+    shards_.push_back(std::make_unique<VoiceShard>(settings, logger, link, mesh_, index));
+  mesh_.set_waker([this](std::size_t shard) { shards_[shard]->wake(); });
+}
 
 VoicePlane::~VoicePlane() {
   stop();
@@ -40,120 +19,56 @@ VoicePlane::~VoicePlane() {
 }
 
 udp::endpoint VoicePlane::bind(const udp::endpoint& endpoint) {
-  socket_.bind(endpoint);
-  return socket_.local_endpoint();
+  const bool reuse_port = shards_.size() > 1;
+  // The first socket picks the port when asked for port 0; the others join it there.
+  const udp::endpoint bound = shards_.front()->bind(endpoint, reuse_port);
+  for (std::size_t index = 1; index < shards_.size(); ++index) shards_[index]->bind(bound, reuse_port);
+  return bound;
 }
 
 void VoicePlane::start() {
-  asio::co_spawn(io_, receive_loop(), asio::detached);
-  asio::co_spawn(io_, stats_loop(), asio::detached);
-  thread_ = std::thread([this] { run(); });
-}
-
-void VoicePlane::run() {
-  pthread_setname_np(pthread_self(), "plenum-voice");
-  io_.run();
-  logger_.info("voice: stopped: {}", counters_.summary());
-  const std::lock_guard lock{final_mutex_};
-  final_counters_ = counters_;
+  for (auto& shard : shards_) shard->start();
 }
 
 void VoicePlane::stop() {
-  asio::post(io_, [this] {
-    stopping_ = true;
-    socket_.close();
-    stats_timer_.cancel();
-  });
+  for (auto& shard : shards_) shard->stop();
 }
 
 void VoicePlane::join() {
-  if (thread_.joinable()) thread_.join();
+  // All before any is destroyed: a running shard may still wake the others.
+  for (auto& shard : shards_) shard->join();
+  if (logged_) return;
+  logged_ = true;
+  logger_.info("voice: stopped: {}", final_counters().summary());
 }
 
 VoiceCounters VoicePlane::final_counters() const {
-  const std::lock_guard lock{final_mutex_};
-  return final_counters_;
-}
-
-asio::awaitable<void> VoicePlane::receive_loop() {
-  while (!stopping_) {
-    auto [error] = co_await socket_.socket().async_wait(udp::socket::wait_read, use_tuple);
-    if (error || stopping_) co_return;
-    for (int turn = 0; turn < kBatchesPerTurn; ++turn) {
-      const auto batch = socket_.receive_batch();
-      if (batch.empty()) break;
-      run_commands();
-      const auto now = Clock::now();
-      for (const Datagram& datagram : batch) relay_.on_datagram(datagram, now);
-      flush();
-      if (batch.size() < UdpSocket::kBatch) break;
-    }
-  }
-}
-
-asio::awaitable<void> VoicePlane::stats_loop() {
-  while (!stopping_) {
-    stats_timer_.expires_after(kStatsInterval);
-    auto [error] = co_await stats_timer_.async_wait(use_tuple);
-    if (error || stopping_) co_return;
-    reports_.clear();
-    relay_.collect_stats(reports_);
-    if (!reports_.empty()) link_.report_crypt_stats(reports_);
-  }
-}
-
-void VoicePlane::flush() {
-  outbox_.flush_udp();
-  if (outbox_.has_tunnel()) link_.deliver_tunnel(outbox_.take_tunnel());
-}
-
-void VoicePlane::enqueue(std::function<void()> command) {
-  const std::lock_guard lock{commands_mutex_};
-  queued_commands_.push_back(std::move(command));
-  if (commands_pending_.exchange(true, std::memory_order_release)) return;  // a wake-up is queued
-  asio::post(io_, [this] {
-    run_commands();
-    flush();
-  });
-}
-
-void VoicePlane::run_commands() {
-  if (!commands_pending_.load(std::memory_order_acquire)) return;
-  {
-    const std::lock_guard lock{commands_mutex_};
-    running_commands_.swap(queued_commands_);
-    commands_pending_.store(false, std::memory_order_relaxed);
-  }
-  for (auto& command : running_commands_) command();
-  running_commands_.clear();
+  VoiceCounters total;
+  for (const auto& shard : shards_) total += shard->final_counters();
+  return total;
 }
 
 void VoicePlane::add_session(AddVoiceSession add) {
-  enqueue([this, add = std::move(add)] { relay_.add_session(add, Clock::now()); });
+  auto home = std::make_shared<HomeSlot>();
+  for (auto& shard : shards_) shard->add_session(add, home);
 }
 
 void VoicePlane::remove_session(SessionId session) {
-  enqueue([this, session] { relay_.remove_session(session); });
+  for (auto& shard : shards_) shard->remove_session(session);
 }
 
 void VoicePlane::set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce) {
-  enqueue([this, session, nonce] { relay_.set_decrypt_iv(session, nonce); });
+  for (auto& shard : shards_) shard->set_decrypt_iv(session, nonce);
 }
 
-void VoicePlane::request_encrypt_iv(SessionId session) {
-  enqueue([this, session] { relay_.send_encrypt_iv(session); });
-}
+void VoicePlane::request_encrypt_iv(SessionId session) { fallback(session).request_encrypt_iv(session); }
 
 void VoicePlane::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
-  enqueue([this, snapshot = std::move(snapshot)]() mutable {
-    relay_.set_snapshot(std::move(snapshot));
-  });
+  for (auto& shard : shards_) shard->publish(snapshot);
 }
 
 void VoicePlane::tunnel_voice(SessionId session, protocol::Bytes packet) {
-  enqueue([this, session, packet = std::move(packet)] {
-    relay_.on_tunnel(session, packet, Clock::now());
-  });
+  fallback(session).tunnel_voice(session, std::move(packet));
 }
 
 }  // namespace plenum::server::voice

@@ -29,11 +29,15 @@ bool may_be_query(protocol::ByteView bytes) noexcept {
 }  // namespace
 
 VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link,
-                       VoiceCounters& counters, Clock::time_point now)
+                       VoiceCounters& counters, Clock::time_point now, ShardMesh* mesh,
+                       std::size_t shard)
     : settings_{settings},
       outbox_{outbox},
       link_{link},
       counters_{counters},
+      mesh_{mesh},
+      shard_{static_cast<int>(shard)},
+      shards_{mesh != nullptr ? mesh->size() : 1},
       learner_{settings.learner, now},
       query_limiter_{settings.query, now} {}
 
@@ -47,9 +51,27 @@ const VoiceSession* VoiceRelay::session(SessionId session) const noexcept {
   return it == sessions_.end() ? nullptr : &it->second;
 }
 
+bool VoiceRelay::claim(VoiceSession& session) noexcept {
+  int expected = HomeSlot::kUnclaimed;
+  return session.home->shard.compare_exchange_strong(expected, shard_, std::memory_order_acq_rel) ||
+         expected == shard_;
+}
+
+bool VoiceRelay::acts_for(const VoiceSession& session) const noexcept {
+  const int at = home(session);
+  if (at == shard_) return true;
+  return at == HomeSlot::kUnclaimed &&
+         fallback_shard(session.id, shards_) == static_cast<std::size_t>(shard_);
+}
+
 void VoiceRelay::add_session(const AddVoiceSession& add, Clock::time_point now) {
+  add_session(add, std::make_shared<HomeSlot>(), now);
+}
+
+void VoiceRelay::add_session(const AddVoiceSession& add, std::shared_ptr<HomeSlot> home_slot,
+                             Clock::time_point now) {
   remove_session(add.session);
-  const auto [it, added] = sessions_.try_emplace(add.session, add, now);
+  const auto [it, added] = sessions_.try_emplace(add.session, add, std::move(home_slot), now);
   endpoints_.add_peer(it->second.tcp_ip, add.session);
 }
 
@@ -66,8 +88,14 @@ void VoiceRelay::set_decrypt_iv(SessionId session, const protocol::CryptStateOCB
 }
 
 void VoiceRelay::send_encrypt_iv(SessionId session) {
-  if (VoiceSession* found = find(session))
+  VoiceSession* found = find(session);
+  if (found == nullptr) return;
+  // Unclaimed: no shard has encrypted for it yet, so every copy holds the IV it started with.
+  if (home(*found) == HomeSlot::kUnclaimed || owns(*found)) {
     link_.send_server_nonce(session, found->crypt.encrypt_iv());
+  } else {
+    pass_session(home(*found), ShardMessage::Kind::EncryptIvRequest, session, {});
+  }
 }
 
 void VoiceRelay::set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept {
@@ -92,17 +120,27 @@ void VoiceRelay::on_datagram(const Datagram& datagram, Clock::time_point now) {
   }
   // Server-list pings carry no session and come from any address (§4.5).
   if (answer_query(datagram, now)) return;
-  if (datagram.waited > settings_.max_queue_delay) {
-    counters_.drop(DropReason::Stale);
-    return;
-  }
   if (size < kMinUdpDatagram) {
     counters_.drop(DropReason::TooShort);
     return;
   }
+  receive(datagram, now, kOwnSocket);
+}
+
+void VoiceRelay::receive(const Datagram& datagram, Clock::time_point now, int origin) {
   const EndpointKey key = endpoint_key(datagram.from);
   std::size_t plain_size = 0;
   VoiceSession* sender = find(endpoints_.find(key));
+  if (sender != nullptr && !owns(*sender)) {
+    // Bound here by a Bind from its home: the client's address moved to this shard's socket.
+    // A passed-on datagram is never passed again (no ping-pong over a stale binding).
+    if (origin == kOwnSocket) {
+      pass_datagram(home(*sender), datagram);
+    } else {
+      counters_.drop(DropReason::UnknownEndpoint);
+    }
+    return;
+  }
   if (sender != nullptr) {
     const auto decrypted = sender->crypt.decrypt(datagram.bytes, plain_, now);
     if (!decrypted) {
@@ -112,8 +150,15 @@ void VoiceRelay::on_datagram(const Datagram& datagram, Clock::time_point now) {
     plain_size = *decrypted;
     sender->local = datagram.to;
   } else {
-    sender = learn(datagram, key, now, plain_size);
+    sender = learn(datagram, key, now, origin, plain_size);
     if (sender == nullptr) return;
+  }
+  // Too late to play: not routed. Decrypted all the same, so that the session's replay window
+  // and counters stay in step with the client (skipping would read as loss, and a long run of
+  // skips as replays).
+  if (datagram.waited > settings_.max_queue_delay) {
+    counters_.drop(DropReason::Stale);
+    return;
   }
   on_udp_plaintext(*sender, protocol::ByteView(plain_.data(), plain_size), now);
 }
@@ -139,18 +184,56 @@ bool VoiceRelay::answer_query(const Datagram& datagram, Clock::time_point now) {
 }
 
 VoiceSession* VoiceRelay::learn(const Datagram& datagram, const EndpointKey& key,
-                                Clock::time_point now, std::size_t& plain_size) {
-  const auto peers = endpoints_.peers_at(key.ip);
-  if (peers.empty()) {
-    counters_.drop(DropReason::UnknownEndpoint);
+                                Clock::time_point now, int origin, std::size_t& plain_size) {
+  // Candidates whose copy here may be tried, and the others, homed on other shards.
+  local_peers_.clear();
+  remote_peers_.clear();
+  std::uint32_t remote_homes = 0;
+  for (const SessionId id : endpoints_.peers_at(key.ip)) {
+    const VoiceSession* candidate = find(id);
+    if (candidate == nullptr) continue;
+    const int at = home(*candidate);
+    if (at == HomeSlot::kUnclaimed || at == shard_) {
+      local_peers_.push_back(id);
+    } else {
+      remote_homes |= 1U << static_cast<unsigned>(at);
+      remote_peers_.push_back(id);
+    }
+  }
+  bool settled = false;
+  VoiceSession* found = try_trials(local_peers_, datagram, now, origin, settled, plain_size);
+  if (found != nullptr || settled) return found;
+  if (origin == kOwnSocket && remote_homes != 0) {
+    // A client of another shard may have moved to an address that hashes here: its home tries.
+    // Passing it on is charged to this shard's trial budget as if the trials were made here, so
+    // a flood from a shared or spoofed IP cannot fill the rings that carry everyone's voice.
+    const auto never_bound = [](SessionId) { return false; };
+    if (!learner_.plan(remote_peers_, never_bound, now, trials_)) {
+      counters_.drop(DropReason::TrialBudget);
+      return nullptr;
+    }
+    for (std::size_t target = 0; target < shards_; ++target) {
+      if ((remote_homes & (1U << target)) != 0) pass_datagram(static_cast<int>(target), datagram);
+    }
     return nullptr;
   }
+  counters_.drop(DropReason::UnknownEndpoint);
+  return nullptr;
+}
+
+// Trial decrypts with this shard's copies. `settled`: the datagram needs nothing more (dropped
+// and counted, or passed to the shard that won the session); otherwise nothing matched.
+VoiceSession* VoiceRelay::try_trials(std::span<const SessionId> peers, const Datagram& datagram,
+                                     Clock::time_point now, int origin, bool& settled,
+                                     std::size_t& plain_size) {
+  if (peers.empty()) return nullptr;
   const auto is_bound = [this](SessionId id) {
     const VoiceSession* candidate = find(id);
     return candidate != nullptr && candidate->has_endpoint;
   };
   if (!learner_.plan(peers, is_bound, now, trials_)) {
     counters_.drop(DropReason::TrialBudget);
+    settled = true;
     return nullptr;
   }
   for (std::size_t tried = 0; tried < trials_.size(); ++tried) {
@@ -160,11 +243,25 @@ VoiceSession* VoiceRelay::learn(const Datagram& datagram, const EndpointKey& key
     const auto decrypted = candidate->crypt.decrypt(datagram.bytes, plain_, now);
     if (!decrypted) continue;
     learner_.refund(trials_.size() - tried - 1);
+    settled = true;
+    if (!claim(*candidate)) {
+      // Another shard's socket got this client's first datagram at the same time and won: only
+      // its copy counts (this one just decrypted on a stale window).
+      if (origin == kOwnSocket) pass_datagram(home(*candidate), datagram);
+      return nullptr;
+    }
     plain_size = *decrypted;
-    bind(*candidate, datagram, key);
+    bind(*candidate, datagram, endpoint_key(datagram.from));
+    if (origin != kOwnSocket) {
+      // The client's datagrams now reach shard `origin`: let it pass them here directly.
+      if (ShardMessage* message = message_to(origin, ShardMessage::Kind::Bind)) {
+        message->session = candidate->id;
+        message->from = datagram.from;
+        publish(origin);
+      }
+    }
     return candidate;
   }
-  counters_.drop(DropReason::UnknownEndpoint);
   return nullptr;
 }
 
@@ -241,8 +338,23 @@ void VoiceRelay::on_tunnel(SessionId session, protocol::ByteView plaintext, Cloc
     counters_.drop(DropReason::Unrouted);
     return;
   }
+  // A client that tunnels before any of its UDP decrypted is homed on the shard that gets its
+  // tunnel voice first (the plane sends it to the session's fallback shard).
+  if (!claim(*sender)) {
+    if (plaintext.size() > kMaxDatagramSize) {
+      counters_.drop(DropReason::TooLong);
+      return;
+    }
+    pass_session(home(*sender), ShardMessage::Kind::Tunnel, session, plaintext);
+    return;
+  }
+  on_tunnel_voice(*sender, plaintext, now);
+}
+
+void VoiceRelay::on_tunnel_voice(VoiceSession& sender, protocol::ByteView plaintext,
+                                 Clock::time_point now) {
   auto message =
-      protocol::decode_udp_plaintext(plaintext, sender->format, protocol::Direction::ToServer);
+      protocol::decode_udp_plaintext(plaintext, sender.format, protocol::Direction::ToServer);
   if (!message) {
     count_decode_error(message.error());
     return;
@@ -253,12 +365,13 @@ void VoiceRelay::on_tunnel(SessionId session, protocol::ByteView plaintext, Cloc
     return;
   }
   // §6: a client that tunnels its voice gets ours tunnelled too, until it sends UDP voice again.
-  sender->use_udp = false;
-  on_voice(*sender, *voice, plaintext.size(), now);
+  sender.use_udp = false;
+  on_voice(sender, *voice, plaintext.size(), now);
 }
 
 void VoiceRelay::collect_stats(std::vector<CryptStatsReport>& out) {
   for (auto& [id, session] : sessions_) {
+    if (!acts_for(session)) continue;
     const protocol::CryptStats& now = session.crypt.local_stats();
     if (now == session.reported_stats && session.udp_packets == session.reported_udp_packets)
       continue;

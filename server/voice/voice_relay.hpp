@@ -4,6 +4,14 @@
 // distinct (format, context) and one encryption per receiver into the Outbox (or a tunnel frame
 // for receivers without working UDP). Owns every VoiceSession. Voice thread only; no sockets,
 // so unit tests drive it directly.
+//
+// With several voice shards (VoicePlane, voice_threads > 1) there is one relay per shard, each
+// with a copy of every session; a session's HomeSlot names the one shard whose copy is live.
+// The home is the shard whose socket first delivers a datagram that decrypts (the kernel's
+// SO_REUSEPORT hash keeps a client's datagrams on one socket), or the session's fallback shard
+// (id % shards) for one that tunnels first. Other shards pass the home what concerns it through
+// the ShardMesh: datagrams from its client that reach them (NAT rebinding), tunnel voice, IV
+// requests, and the voice it should hear (one plaintext encoding per message, encrypted there).
 #pragma once
 
 #include "protocol/bytes.hpp"
@@ -15,6 +23,7 @@
 #include "server/voice/outbox.hpp"
 #include "server/voice/query_limiter.hpp"
 #include "server/voice/routing_snapshot.hpp"
+#include "server/voice/shard_mesh.hpp"
 #include "server/voice/voice_commands.hpp"
 #include "server/voice/voice_counters.hpp"
 #include "server/voice/voice_session.hpp"
@@ -23,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -36,9 +46,9 @@ struct VoiceSettings {
   protocol::Version version{};          // reported by the query ping
   LearnerLimits learner{};
   QueryLimits query{};
-  // Older datagrams are dropped unread. When speakers outrun the voice thread, the kernel's
-  // queue would otherwise turn the overload into seconds of delay for everyone; four frames
-  // late is about as late as a client's jitter buffer still plays.
+  // Older datagrams are decrypted but not routed. When speakers outrun the voice thread, the
+  // kernel's queue would otherwise turn the overload into seconds of delay for everyone; four
+  // frames late is about as late as a client's jitter buffer still plays.
   std::chrono::milliseconds max_queue_delay{80};
 };
 
@@ -46,12 +56,16 @@ class VoiceRelay {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `outbox` and `counters` are the plane's; the relay writes into them.
+  // `outbox` and `counters` are the plane's; the relay writes into them. `mesh`: the other
+  // shards and this one's index in it; none for a plane with one voice thread.
   VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link, VoiceCounters& counters,
-             Clock::time_point now);
+             Clock::time_point now, ShardMesh* mesh = nullptr, std::size_t shard = 0);
 
-  // Commands from the control plane.
+  // Commands from the control plane (each shard gets add, remove, set_decrypt_iv and the
+  // snapshot; send_encrypt_iv and on_tunnel go to fallback_shard(), which passes them on).
   void add_session(const AddVoiceSession& add, Clock::time_point now);
+  // `home` is shared with the session's copies on the other shards.
+  void add_session(const AddVoiceSession& add, std::shared_ptr<HomeSlot> home, Clock::time_point now);
   void remove_session(SessionId session);
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   // Answers a client's empty CryptSetup with the IV we encrypt with now (§7.6).
@@ -61,6 +75,13 @@ class VoiceRelay {
   // Traffic: one datagram from the socket, or one UDPTunnel payload from a client.
   void on_datagram(const Datagram& datagram, Clock::time_point now);
   void on_tunnel(SessionId session, protocol::ByteView plaintext, Clock::time_point now);
+  // Work another shard passed to this one (ShardMesh::drain).
+  void on_shard_message(const ShardMessage& message, Clock::time_point now);
+
+  // The shard that homes a session that has not claimed one yet.
+  static std::size_t fallback_shard(SessionId session, std::size_t shards) noexcept {
+    return session % (shards == 0 ? 1 : shards);
+  }
 
   // Appends a report for every session whose counters changed since the last call.
   void collect_stats(std::vector<CryptStatsReport>& out);
@@ -78,10 +99,34 @@ class VoiceRelay {
   };
   static constexpr std::size_t kContexts = 4;
 
+  // A datagram from this shard's socket (origin: none) or passed on by shard `origin`.
+  static constexpr int kOwnSocket = -1;
+
   VoiceSession* find(SessionId session) noexcept;
+  int home(const VoiceSession& session) const noexcept {
+    return session.home->shard.load(std::memory_order_acquire);
+  }
+  bool owns(const VoiceSession& session) const noexcept { return home(session) == shard_; }
+  // Makes this shard the session's home unless another shard already is; true when it is ours.
+  bool claim(VoiceSession& session) noexcept;
+  // This shard's copy may act for the session: it is the home, or nobody is and this shard is
+  // the fallback (with one shard: always).
+  bool acts_for(const VoiceSession& session) const noexcept;
   bool answer_query(const Datagram& datagram, Clock::time_point now);
+  void receive(const Datagram& datagram, Clock::time_point now, int origin);
   VoiceSession* learn(const Datagram& datagram, const EndpointKey& key, Clock::time_point now,
-                      std::size_t& plain_size);
+                      int origin, std::size_t& plain_size);
+  VoiceSession* try_trials(std::span<const SessionId> peers, const Datagram& datagram,
+                           Clock::time_point now, int origin, bool& settled, std::size_t& plain_size);
+  void on_tunnel_voice(VoiceSession& sender, protocol::ByteView plaintext, Clock::time_point now);
+  void on_bind(const ShardMessage& message);
+  void on_fanout(const ShardMessage& message);
+  // A message for shard `target`, or nullptr (counted) when its ring is full; then publish().
+  ShardMessage* message_to(int target, ShardMessage::Kind kind) noexcept;
+  void publish(int target);
+  void pass_datagram(int target, const Datagram& datagram);
+  void pass_session(int target, ShardMessage::Kind kind, SessionId session, protocol::ByteView bytes);
+  void fan_out_remote(std::size_t encoding, protocol::ByteView plaintext);
   void bind(VoiceSession& session, const Datagram& datagram, const EndpointKey& key);
   void on_failed_decrypt(VoiceSession& session, const boost::system::error_code& error,
                          Clock::time_point now);
@@ -101,6 +146,9 @@ class VoiceRelay {
   Outbox& outbox_;
   ControlLink& link_;
   VoiceCounters& counters_;
+  ShardMesh* mesh_;
+  int shard_;
+  std::size_t shards_;
   // Allocated by this.
   std::unordered_map<SessionId, VoiceSession> sessions_;
   EndpointIndex endpoints_;
@@ -112,6 +160,10 @@ class VoiceRelay {
   std::vector<Delivery> deliveries_;
   std::vector<SessionId> trials_;
   std::array<Encoding, 2 * kContexts> encodings_{};
+  std::vector<SessionId> local_peers_;
+  std::vector<SessionId> remote_peers_;
+  // Receivers homed on other shards, by [shard][encoding], for one packet.
+  std::array<std::array<std::vector<SessionId>, 2 * kContexts>, ShardMesh::kMaxShards> remote_{};
 };
 
 }  // namespace plenum::server::voice

@@ -1,10 +1,21 @@
 // VoiceRelay's forwarding half: the speaker's checks, routing, and one encoding per distinct
-// (format, context) encrypted once per receiver.
+// (format, context) encrypted once per receiver, here or on the receiver's home shard.
 #include "server/voice/voice_relay.hpp"
 
 #include "server/voice/voice_router.hpp"
 
+#include <algorithm>
+
 namespace plenum::server::voice {
+
+namespace {
+
+std::size_t encoding_index(protocol::UdpFormat format, protocol::AudioContext context) noexcept {
+  const std::size_t format_index = format == protocol::UdpFormat::Legacy ? 0 : 1;
+  return format_index * 4 + static_cast<std::size_t>(context);
+}
+
+}  // namespace
 
 void VoiceRelay::on_voice(VoiceSession& speaker, const protocol::VoicePacket& packet,
                           std::size_t plain_size, Clock::time_point now) {
@@ -43,23 +54,54 @@ void VoiceRelay::fan_out(const VoiceSession& speaker, const protocol::VoicePacke
   out.position.reset();
   out.volume_adjustment = 1.0F;
   for (auto& encoding : encodings_) encoding.state = Encoding::State::Empty;
+  bool remote = false;
   for (const Delivery& delivery : deliveries_) {
     VoiceSession* receiver = find(delivery.receiver);
     if (receiver == nullptr) continue;  // left since the snapshot was built
     const protocol::ByteView plaintext = encoded(out, receiver->format, delivery.context);
     if (plaintext.empty()) continue;
-    if (receiver->reachable_by_udp()) {
+    const int at = home(*receiver);
+    if (at != shard_ && at != HomeSlot::kUnclaimed) {
+      // Its crypt state lives on its home shard: that shard encrypts and sends.
+      remote_[static_cast<std::size_t>(at)][encoding_index(receiver->format, delivery.context)]
+          .push_back(receiver->id);
+      remote = true;
+    } else if (at == shard_ && receiver->reachable_by_udp()) {
       send_udp(*receiver, plaintext);
     } else {
+      // Unclaimed: no UDP from it has decrypted anywhere yet, so it has no address to send to.
       outbox_.add_tunnel(receiver->id, plaintext);
     }
+  }
+  if (!remote) return;
+  for (std::size_t index = 0; index < encodings_.size(); ++index) {
+    const Encoding& encoding = encodings_[index];
+    if (encoding.state == Encoding::State::Built)
+      fan_out_remote(index, protocol::ByteView(encoding.bytes.data(), encoding.size));
+  }
+}
+
+// One Fanout message per (shard, encoding) and per ShardMessage::kReceivers receivers.
+void VoiceRelay::fan_out_remote(std::size_t encoding, protocol::ByteView plaintext) {
+  for (std::size_t target = 0; target < shards_; ++target) {
+    std::vector<SessionId>& receivers = remote_[target][encoding];
+    for (std::size_t start = 0; start < receivers.size(); start += ShardMessage::kReceivers) {
+      ShardMessage* message = message_to(static_cast<int>(target), ShardMessage::Kind::Fanout);
+      if (message == nullptr) continue;
+      const std::size_t count = std::min(ShardMessage::kReceivers, receivers.size() - start);
+      std::copy_n(receivers.begin() + static_cast<std::ptrdiff_t>(start), count, message->receivers.begin());
+      message->receiver_count = count;
+      std::copy(plaintext.begin(), plaintext.end(), message->bytes.begin());
+      message->size = plaintext.size();
+      publish(static_cast<int>(target));
+    }
+    receivers.clear();
   }
 }
 
 protocol::ByteView VoiceRelay::encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
                                        protocol::AudioContext context) {
-  const std::size_t format_index = format == protocol::UdpFormat::Legacy ? 0 : 1;
-  Encoding& encoding = encodings_[format_index * kContexts + static_cast<std::size_t>(context)];
+  Encoding& encoding = encodings_[encoding_index(format, context)];
   if (encoding.state == Encoding::State::Empty) {
     protocol::VoicePacket variant = packet;
     variant.target_or_context = static_cast<std::uint8_t>(context);

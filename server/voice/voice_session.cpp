@@ -2,8 +2,11 @@
 
 namespace plenum::server::voice {
 
-VoiceSession::VoiceSession(const AddVoiceSession& add, Clock::time_point now)
-    : id{add.session}, format{add.format}, tcp_ip{add.tcp_peer}, bandwidth{now} {
+VoiceSession::VoiceSession(const AddVoiceSession& add, std::shared_ptr<HomeSlot> home_slot,
+                           Clock::time_point now)
+    : id{add.session},
+      home{std::move(home_slot)},
+      format{add.format}, tcp_ip{add.tcp_peer}, bandwidth{now} {
   // The control plane generated these keys with OpenSSL already; a refusal here would leave
   // the session unkeyed, and every datagram from it then fails to decrypt (and is counted).
   crypt.set_key(add.key, add.encrypt_iv, add.decrypt_iv);

@@ -19,10 +19,21 @@ using protocol::UdpFormat;
 constexpr std::uint32_t kVoiceBandwidth = 558000;
 constexpr auto kSilence = 500ms;  // how long a listener waits to be sure nothing comes
 
+// Every test here runs twice: with one voice thread, and with two (two SO_REUSEPORT sockets;
+// each client's session is homed on the one the kernel hashes it to, so voice crosses between
+// them). Called at the top of a test case, it enters one subcase per run.
+PlenumOptions with_voice_threads(PlenumOptions options) {
+  std::string threads;
+  SUBCASE("voice_threads=1") { threads = "1"; }
+  SUBCASE("voice_threads=2") { threads = "2"; }
+  options.settings.extra_ini.emplace_back("voice_threads", threads);
+  return options;
+}
+
 PlenumOptions voice_options() {
   PlenumOptions options = admin_options();
   options.settings.bandwidth_bps = kVoiceBandwidth;
-  return options;
+  return with_voice_threads(std::move(options));
 }
 
 LoggedIn join(const PlenumProcess& server, const std::string& name, bool udp = true,
@@ -389,7 +400,7 @@ TEST_SUITE("voice") {
   }
 
   TEST_CASE("the server-query ping reports version 1.5.0, users, max users and bandwidth") {
-    auto server = start_plenum();
+    auto server = start_plenum(with_voice_threads(integration_options()));
     auto alice = join(*server, "alice");
     auto bob = join(*server, "bob", false);
     const std::array<std::uint8_t, 8> ident{8, 7, 6, 5, 4, 3, 2, 1};

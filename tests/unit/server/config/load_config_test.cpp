@@ -104,6 +104,7 @@ TEST_SUITE("config") {
         {"users = 0", R"(config: users = "0" is out of range (1..1000000))"},
         {"bandwidth = 100", R"(config: bandwidth = "100" is out of range (8000..10000000))"},
         {"voice_max_queue_ms = 5", R"(config: voice_max_queue_ms = "5" is out of range (20..60000))"},
+        {"voice_threads = 9", R"(config: voice_threads = "9" is out of range (0..8))"},
         {"timeout = 1.5", R"(config: timeout = "1.5" is not a number)"},
         {"allowhtml = maybe", R"(config: allowhtml = "maybe" is not a boolean (true|false))"},
         {"log_level = loud", R"(config: log_level = "loud" is not one of debug|info|warn|error)"},

@@ -48,6 +48,7 @@ TEST_SUITE("config") {
     CHECK(config.network.timeout == std::chrono::seconds{30});
     CHECK(config.limits.users == 100);
     CHECK(config.voice.bandwidth_bps == 72000);
+    CHECK(config.voice.threads == 0);
     CHECK(config.text.text_message_length == 5000);
     CHECK(config.text.image_message_length == 131072);
     CHECK(config.limits.message_limit == 1);
@@ -95,6 +96,15 @@ TEST_SUITE("config") {
     CHECK_FALSE(parse_listener_mode("TOPK").has_value());
     CHECK(parse_log_level("warn") == plenum::server::log::Level::Warn);
     CHECK_FALSE(parse_log_level("verbose").has_value());
+  }
+
+  TEST_CASE("voice_threads = 0 means one voice thread on up to 2 cores, else cores - 1 up to 4") {
+    CHECK(voice_threads_for(0, 0) == 1);
+    CHECK(voice_threads_for(0, 2) == 1);
+    CHECK(voice_threads_for(0, 3) == 2);
+    CHECK(voice_threads_for(0, 5) == 4);
+    CHECK(voice_threads_for(0, 64) == 4);
+    CHECK(voice_threads_for(3, 2) == 3);  // the operator's number stands
   }
 
 }  // TEST_SUITE

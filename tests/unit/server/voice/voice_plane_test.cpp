@@ -10,6 +10,8 @@
 
 #include <optional>
 #include <semaphore>
+#include <thread>
+#include <vector>
 
 namespace plenum::server::voice {
 namespace {
@@ -19,6 +21,7 @@ using namespace std::chrono_literals;
 using asio::ip::make_address;
 using asio::ip::udp;
 using protocol::Bytes;
+using protocol::ByteView;
 
 class NoLink final : public ControlLink {
  public:
@@ -162,6 +165,80 @@ TEST_SUITE("voice.plane") {
     plane.stop();
     plane.join();
     CHECK(plane.final_counters().dropped(DropReason::UnknownEndpoint) == 0);
+  }
+
+  TEST_CASE("with two voice threads, clients hashed to either socket of the port hear each other") {
+    NoLink link;
+    VoicePlane plane{settings(), quiet_logger(), link, 2};
+    REQUIRE(plane.threads() == 2);
+    const udp::endpoint bound = plane.bind(udp::endpoint(make_address("127.0.0.1"), 0));
+    const auto loopback = ip_key(make_address("127.0.0.1"));
+    // 16 clients: all on one socket has a chance of 2^-15.
+    constexpr SessionId kClients = 16;
+    asio::io_context io{1};
+    std::vector<std::unique_ptr<udp::socket>> sockets;
+    std::vector<protocol::CryptStateOCB2> crypts(kClients);
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    for (SessionId id = 1; id <= kClients; ++id) {
+      const auto server = protocol::CryptStateOCB2::generate();
+      plane.add_session({id, server.key(), server.encrypt_iv(), server.decrypt_iv(),
+                         protocol::UdpFormat::Legacy, loopback});
+      REQUIRE(crypts[id - 1].set_key(server.key(), server.decrypt_iv(), server.encrypt_iv()));
+      sockets.push_back(std::make_unique<udp::socket>(io, udp::v4()));
+      sockets.back()->connect(bound);
+      snapshot->speakers[id] = SpeakerRoutes{0, false, {0}, {}};
+      snapshot->listeners[0].push_back(id);
+    }
+    plane.publish(snapshot);
+    plane.start();
+    const auto send = [&](SessionId id, const Bytes& plain) {
+      Bytes datagram(plain.size() + protocol::CryptStateOCB2::kHeaderSize);
+      REQUIRE(crypts[id - 1].encrypt(plain, datagram).has_value());
+      sockets[id - 1]->send(asio::buffer(datagram));
+    };
+    // Reads what reaches `id` within `within`, decrypted with its own crypto (in sequence).
+    const auto receive = [&](SessionId id, std::chrono::milliseconds within) {
+      std::vector<Bytes> got;
+      std::array<std::byte, 2048> buffer{};
+      const auto deadline = std::chrono::steady_clock::now() + within;
+      while (std::chrono::steady_clock::now() < deadline) {
+        boost::system::error_code error;
+        sockets[id - 1]->non_blocking(true);
+        const std::size_t size = sockets[id - 1]->receive(asio::buffer(buffer), 0, error);
+        if (error) {
+          std::this_thread::sleep_for(5ms);
+          continue;
+        }
+        Bytes plain(size - protocol::CryptStateOCB2::kHeaderSize);
+        const auto decrypted = crypts[id - 1].decrypt(ByteView(buffer.data(), size), plain,
+                                                      std::chrono::steady_clock::now());
+        REQUIRE_MESSAGE(decrypted.has_value(), "client " << id << ": undecryptable datagram");
+        plain.resize(*decrypted);
+        got.push_back(std::move(plain));
+        break;
+      }
+      return got;
+    };
+    for (SessionId id = 1; id <= kClients; ++id) {
+      send(id, Bytes{std::byte{0x20}, std::byte{0x01}});
+      REQUIRE_MESSAGE(receive(id, 3000ms).size() == 1, "no ping echo for " << id);
+    }
+    for (SessionId speaker = 1; speaker <= kClients; speaker += 5) {
+      const auto frame = static_cast<std::byte>(speaker);
+      send(speaker, Bytes{std::byte{0x80}, frame, std::byte{0x02}, std::byte{0xf8}, std::byte{0x01}});
+      for (SessionId id = 1; id <= kClients; ++id) {
+        if (id == speaker) continue;
+        const auto heard = receive(id, 3000ms);
+        REQUIRE_MESSAGE(heard.size() == 1, "client " << id << " did not hear " << speaker);
+        CHECK(heard[0] == Bytes{std::byte{0x80}, static_cast<std::byte>(speaker), frame, std::byte{0x02},
+                                std::byte{0xf8}, std::byte{0x01}});
+      }
+    }
+    plane.stop();
+    plane.join();
+    const VoiceCounters counters = plane.final_counters();
+    CHECK(counters.shard_out > 0);
+    CHECK(counters.total_drops() == 0);
   }
 }
 
