@@ -28,6 +28,9 @@ extern char** environ;
 namespace plenum::test {
 namespace {
 
+// How long wait() lets the reader catch up with a child that has exited.
+constexpr auto kOutputDrainLimit = std::chrono::seconds(2);
+
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
@@ -369,6 +372,11 @@ std::optional<ExitStatus> ChildProcess::wait(Deadline deadline) {
       ::poll(&none, 1, std::min(poll_timeout_ms(deadline), 10));
     }
   }
+  // The child is gone but the reader may not have drained the pipe yet: a caller reading
+  // output() next must see all of it. Bounded, since a grandchild may hold the pipe open.
+  std::unique_lock lock(mutex_);
+  output_changed_.wait_until(lock, std::min(deadline, deadline_in(kOutputDrainLimit)),
+                             [this] { return output_closed_; });
   return status_;
 }
 
