@@ -46,6 +46,9 @@ control::LoadedState open_state(const config::ServerConfig& config, store::Datab
 voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
   voice::VoiceSettings settings;
   settings.allow_ping = config.network.allow_ping;
+  settings.query = {.replies_per_second = config.network.query_replies_per_second,
+                    .per_source_per_second = config.network.query_per_source_per_second,
+                    .per_source_burst = config.network.query_per_source_burst};
   settings.bandwidth_bps = config.voice.bandwidth_bps;
   settings.max_users = config.limits.users;
   settings.version = control::kServerProtocolVersion;

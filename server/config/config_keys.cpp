@@ -179,6 +179,13 @@ std::vector<ConfigKey> make_keys() {
   keys.push_back(number_key("port", PLENUM_FIELD(network.port), 0, 65535));
   keys.push_back(number_key("timeout", PLENUM_FIELD(network.timeout), 1, 3600));
   keys.push_back(bool_key("allowping", PLENUM_FIELD(network.allow_ping)));
+  // A million replies a second would already saturate a gigabit link with reflected traffic.
+  keys.push_back(number_key("query_replies_per_second",
+                            PLENUM_FIELD(network.query_replies_per_second), 1, 1'000'000));
+  keys.push_back(number_key("query_per_source_per_second",
+                            PLENUM_FIELD(network.query_per_source_per_second), 1, 10'000));
+  keys.push_back(number_key("query_per_source_burst", PLENUM_FIELD(network.query_per_source_burst),
+                            1, 100'000));
   keys.push_back(bool_key("sendversion", PLENUM_FIELD(network.send_version)));
   // Access
   keys.push_back(text_key("serverpassword", PLENUM_FIELD(access.server_password), any_text));

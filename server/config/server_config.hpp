@@ -29,6 +29,12 @@ struct NetworkConfig {
   std::uint16_t port = 64738;        // port: TCP and UDP
   std::chrono::seconds timeout{30};  // timeout: silence on TCP before a client is dropped
   bool allow_ping = true;            // allowping: answer unauthenticated UDP query pings
+  // query_*: how many of those pings are answered (voice::QueryLimits). Each reply is larger
+  // than its request and goes to an unverified address: uncapped, the server would amplify a
+  // spoofed flood at a victim.
+  std::uint32_t query_replies_per_second = 1000;  // query_replies_per_second: all sources
+  std::uint32_t query_per_source_per_second = 5;  // query_per_source_per_second: one address
+  std::uint32_t query_per_source_burst = 20;      // query_per_source_burst: its bucket size
   bool send_version = true;          // sendversion: release/OS strings in Version
   bool operator==(const NetworkConfig&) const = default;
 };

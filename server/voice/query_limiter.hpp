@@ -15,6 +15,8 @@
 
 namespace plenum::server::voice {
 
+// The server sets these from the ini keys query_replies_per_second, query_per_source_per_second
+// and query_per_source_burst (config::NetworkConfig, same defaults).
 struct QueryLimits {
   // All sources together; a second's worth may come at once. Murmur's server list pings each
   // entry every few seconds, so a thousand replies a second is a very popular server.

@@ -6,6 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <poll.h>
+
 #include <cstring>
 
 namespace plenum::test {
@@ -125,6 +129,27 @@ std::string voice_summary(PlenumProcess& server) {
   const auto at = log.find("voice: stopped:");
   REQUIRE_MESSAGE(at != std::string::npos, log);
   return log.substr(at, log.find('\n', at) - at);
+}
+
+// Sends `count` server-query pings back to back from one socket and counts the replies that
+// arrive before the server falls silent.
+std::size_t answered_queries(std::uint16_t port, std::uint8_t count) {
+  using boost::asio::ip::udp;
+  boost::asio::io_context io;
+  udp::socket socket(io, udp::endpoint(udp::v4(), 0));
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  for (std::uint8_t i = 0; i < count; ++i) {
+    const std::array<std::uint8_t, 12> request{0, 0, 0, 0, i, 0, 0, 0, 0, 0, 0, 1};
+    socket.send(boost::asio::buffer(request));
+  }
+  std::size_t replies = 0;
+  pollfd readable{socket.native_handle(), POLLIN, 0};
+  while (::poll(&readable, 1, static_cast<int>(kSilence.count())) == 1) {
+    std::array<std::uint8_t, 64> reply{};
+    socket.receive(boost::asio::buffer(reply));
+    ++replies;
+  }
+  return replies;
 }
 
 }  // namespace
@@ -417,6 +442,22 @@ TEST_SUITE("voice") {
     CHECK(reply->users == 2);
     CHECK(reply->max_users == 5000);
     CHECK(reply->bandwidth_bps == 72000);
+  }
+
+  TEST_CASE("query_per_source_burst caps the server-query pings answered to one address") {
+    PlenumOptions options = integration_options();
+    // The default burst (20) would answer all ten; one token a second barely refills meanwhile.
+    options.settings.extra_ini.emplace_back("query_per_source_burst", "2");
+    options.settings.extra_ini.emplace_back("query_per_source_per_second", "1");
+    auto server = start_plenum(options);
+    const std::size_t answered = answered_queries(server->port(), 10);
+    CHECK(answered >= 2);
+    CHECK(answered <= 3);  // 3: the server was descheduled for over a second between two pings
+    const std::string summary = voice_summary(*server);
+    CHECK_MESSAGE(summary.find("queries=" + std::to_string(answered) + " ") != std::string::npos,
+                  summary);
+    const std::string limited = "query_limited=" + std::to_string(10 - answered);
+    CHECK_MESSAGE(summary.find(limited) != std::string::npos, summary);
   }
 }
 

@@ -35,10 +35,6 @@ void finish_report(LoadReport& report) {
   report.cpu_us_per_delivery =
       report.deliveries > 0 ? report.server_cpu_s * 1e6 / static_cast<double>(report.deliveries)
                             : 0.0;
-  report.user_cpu_us_per_delivery =
-      report.deliveries > 0
-          ? report.server_user_cpu_s * 1e6 / static_cast<double>(report.deliveries)
-          : 0.0;
   const auto grown = report.rss_kib_after > report.rss_kib_before
                          ? report.rss_kib_after - report.rss_kib_before
                          : 0;
@@ -73,8 +69,6 @@ std::string to_json(const LoadReport& r) {
   fmt::format_to(it, "  \"server_cpu_s\": {:.3f},\n  \"server_cpu_connect_s\": {:.3f},\n",
                  r.server_cpu_s, r.server_cpu_connect_s);
   fmt::format_to(it, "  \"cpu_us_per_delivery\": {:.3f},\n", r.cpu_us_per_delivery);
-  fmt::format_to(it, "  \"server_user_cpu_s\": {:.3f},\n  \"user_cpu_us_per_delivery\": {:.3f},\n",
-                 r.server_user_cpu_s, r.user_cpu_us_per_delivery);
   fmt::format_to(it, "  \"rss_kib_before\": {},\n  \"rss_kib_after\": {},\n", r.rss_kib_before,
                  r.rss_kib_after);
   fmt::format_to(it, "  \"rss_kib_per_user\": {:.1f},\n", r.rss_kib_per_user);

@@ -236,7 +236,6 @@ void LoadRun::measure_window(LoadReport& report) {
   const auto host_after = host_busy_cpu_seconds();
   if (cpu_before && cpu_after) {
     report.server_cpu_s = cpu_after->total() - cpu_before->total();
-    report.server_user_cpu_s = cpu_after->user_s - cpu_before->user_s;
   }
   if (host_before && host_after) {
     report.host_other_cpu_s =

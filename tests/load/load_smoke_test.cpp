@@ -1,10 +1,13 @@
 // load.smoke: the real plenum-load binary against a real plenum-server (6 clients, 2 of them
 // speaking for a few seconds); every probe must arrive over UDP, none lost, none tunnelled.
+// And --spawn's servers: the pid read for CPU and RSS is the server's own.
+#include "tests/load/spawned_server.hpp"
 #include "tests/support/plenum_process.hpp"
 #include "tests/support/process.hpp"
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -70,6 +73,22 @@ TEST_SUITE("load.smoke") {
     CHECK(json_number(json, "rss_kib_after").value_or(0) > 0);
     // 2 speakers × 50 packets/s × 3 s × 5 listeners, give or take the window's edges.
     CHECK(json_number(json, "deliveries").value_or(0) > 1000);
+  }
+
+  TEST_CASE("--spawn plenum|murmur: the pid is the server binary's own process") {
+    for (const std::string server : {"plenum", "murmur"}) {
+      LoadOptions options;
+      options.spawn = server;
+      SpawnedServer spawned(options);
+      const std::filesystem::path binary = server == "plenum"
+                                               ? test::default_plenum_server_binary()
+                                               : std::filesystem::path(options.murmur_binary);
+      INFO(server);
+      REQUIRE(spawned.pid() > 0);
+      const auto exe = "/proc/" + std::to_string(spawned.pid()) + "/exe";
+      CHECK(std::filesystem::read_symlink(exe) == std::filesystem::canonical(binary));
+      spawned.stop("");
+    }
   }
 }
 

@@ -123,7 +123,6 @@ TEST_SUITE("load") {
     report.expected = 1000;
     report.deliveries = 900;
     report.server_cpu_s = 0.009;
-    report.server_user_cpu_s = 0.0009;
     report.connected = 10;
     report.rss_kib_before = 1000;
     report.rss_kib_after = 2000;
@@ -133,7 +132,6 @@ TEST_SUITE("load") {
     CHECK(report.loss_ratio == doctest::Approx(0.1));
     CHECK(report.deliveries_per_s == doctest::Approx(90));
     CHECK(report.cpu_us_per_delivery == doctest::Approx(10));
-    CHECK(report.user_cpu_us_per_delivery == doctest::Approx(1));
     CHECK(report.rss_kib_per_user == doctest::Approx(100));
     CHECK(report.generator_cpu_share == doctest::Approx(0.5));
 

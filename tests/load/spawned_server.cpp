@@ -3,9 +3,7 @@
 #include "tests/support/murmur_process.hpp"
 #include "tests/support/plenum_process.hpp"
 
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace plenum::load {
@@ -27,23 +25,6 @@ test::ServerSettings load_settings(const LoadOptions& options) {
 
 }  // namespace
 
-pid_t find_process_with_argument(const std::string& argument) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
-      continue;
-    }
-    std::ifstream cmdline(entry.path() / "cmdline", std::ios::binary);
-    std::string arg;
-    while (std::getline(cmdline, arg, '\0')) {
-      if (arg == argument) {
-        return static_cast<pid_t>(std::stol(name));
-      }
-    }
-  }
-  return -1;
-}
-
 SpawnedServer::SpawnedServer(const LoadOptions& options) {
   if (options.spawn == "plenum") {
     test::PlenumOptions plenum;
@@ -62,8 +43,7 @@ SpawnedServer::SpawnedServer(const LoadOptions& options) {
     murmur.binary = options.murmur_binary;
     auto process = std::make_unique<test::MurmurProcess>(std::move(murmur));
     process->start();
-    // murmurd -fg runs in the process the launcher forked; its ini path names it uniquely.
-    pid_ = find_process_with_argument(process->ini_file().string());
+    pid_ = process->process()->pid();
     server_ = std::move(process);
   }
 }

@@ -33,8 +33,4 @@ class SpawnedServer {
   pid_t pid_ = -1;
 };
 
-// The pid of the process whose command line contains `argument` as one whole argument;
-// -1 when none does.
-pid_t find_process_with_argument(const std::string& argument);
-
 }  // namespace plenum::load

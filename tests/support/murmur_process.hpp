@@ -45,6 +45,9 @@ class MurmurProcess final : public ServerUnderTest {
   const std::filesystem::path& data_dir() const noexcept { return dir_.path(); }
   const std::filesystem::path& ini_file() const noexcept { return ini_file_; }
   bool running() const noexcept { return process_ != nullptr; }
+  // The running murmurd (its pid; wait_for_line on its log), or null. murmurd -fg runs in the
+  // forked process itself, as PlenumProcess::process() is plenum-server.
+  ChildProcess* process() noexcept { return process_.get(); }
 
  private:
   void write_ini() const;

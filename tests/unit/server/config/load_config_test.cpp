@@ -105,6 +105,14 @@ TEST_SUITE("config") {
         {"bandwidth = 100", R"(config: bandwidth = "100" is out of range (8000..10000000))"},
         {"voice_max_queue_ms = 5", R"(config: voice_max_queue_ms = "5" is out of range (20..60000))"},
         {"voice_threads = 9", R"(config: voice_threads = "9" is out of range (0..8))"},
+        {"query_replies_per_second = 0",
+         R"(config: query_replies_per_second = "0" is out of range (1..1000000))"},
+        {"query_per_source_per_second = 10001",
+         R"(config: query_per_source_per_second = "10001" is out of range (1..10000))"},
+        {"query_per_source_burst = 0",
+         R"(config: query_per_source_burst = "0" is out of range (1..100000))"},
+        {"query_per_source_burst = -3",
+         R"(config: query_per_source_burst = "-3" is not a number (1..100000))"},
         {"timeout = 1.5", R"(config: timeout = "1.5" is not a number)"},
         {"allowhtml = maybe", R"(config: allowhtml = "maybe" is not a boolean (true|false))"},
         {"log_level = loud", R"(config: log_level = "loud" is not one of debug|info|warn|error)"},
@@ -203,9 +211,24 @@ TEST_SUITE("config") {
     config.plenary.topk = 7;
     config.privacy.log_ip = true;
     config.network.timeout = std::chrono::seconds{90};
+    config.network.query_per_source_burst = 3;
     const std::string ini = format_ini(config);
     CHECK(parse_ini_text(ini, "formatted") == config);
     CHECK(ini.find("[plenary]\nmode = topk\n") != std::string::npos);
+  }
+
+  TEST_CASE("the server-query ping limits are read from the ini") {
+    const ServerConfig config = parse_ini_text(
+        "query_replies_per_second = 250\nquery_per_source_per_second = 2\n"
+        "query_per_source_burst = 3\n",
+        "test");
+    CHECK(config.network.query_replies_per_second == 250);
+    CHECK(config.network.query_per_source_per_second == 2);
+    CHECK(config.network.query_per_source_burst == 3);
+    const ServerConfig defaults;
+    CHECK(defaults.network.query_replies_per_second == 1000);
+    CHECK(defaults.network.query_per_source_per_second == 5);
+    CHECK(defaults.network.query_per_source_burst == 20);
   }
 
   TEST_CASE("booleans accept the usual spellings") {
