@@ -1,8 +1,9 @@
 #include "tests/load/load_options.hpp"
 
+#include "tests/load/parse_command_line.hpp"
+
 #include <boost/program_options.hpp>
 
-#include <iostream>
 #include <stdexcept>
 
 namespace plenum::load {
@@ -62,14 +63,7 @@ std::optional<LoadOptions> parse_load_options(int argc, const char* const* argv)
     ("quiet,q", po::bool_switch(&o.quiet), "no progress lines on stderr");
 
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw std::invalid_argument(e.what());
-  }
-  if (vm.count("help") != 0) {
-    std::cout << desc << "\n";
+  if (!parse_command_line(argc, argv, desc, vm)) {
     return std::nullopt;
   }
   if (server.empty() == o.spawn.empty()) {

@@ -1,8 +1,9 @@
 #include "tests/load/send_floor_options.hpp"
 
+#include "tests/load/parse_command_line.hpp"
+
 #include <boost/program_options.hpp>
 
-#include <iostream>
 #include <stdexcept>
 
 namespace plenum::load {
@@ -36,14 +37,7 @@ std::optional<SendFloorOptions> parse_send_floor_options(int argc, const char* c
     ("json", po::value(&o.json_file), "write the JSON result here (default: stdout)");
 
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw std::invalid_argument(e.what());
-  }
-  if (vm.count("help") != 0) {
-    std::cout << desc << "\n";
+  if (!parse_command_line(argc, argv, desc, vm)) {
     return std::nullopt;
   }
   // Each receiver is a descriptor; sendmmsg takes at most UIO_MAXIOV (1024) messages; a
