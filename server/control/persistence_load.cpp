@@ -55,7 +55,7 @@ state::ChannelGroup to_group(const store::GroupRecord& record) {
 
 state::Account to_account(const store::RegisteredUser& record) {
   return state::Account{record.user_id, record.name, record.cert_hash, record.password_hash,
-                        record.last_channel, record.comment.value_or("")};
+                        record.last_channel, record.comment.value_or(""), {}};
 }
 
 }  // namespace

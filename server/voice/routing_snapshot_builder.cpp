@@ -132,7 +132,7 @@ ChannelListeners channel_listeners_of(const state::ServerState& state) {
   // Ascending sessions (std::map), so each channel's list comes out sorted.
   for (const auto& [session, user] : state.users().users()) {
     if (user.hears_nothing()) continue;
-    for (const ChannelId channel : user.listening) {
+    for (const auto& [channel, volume] : user.listening) {
       // A listener inside the channel hears it as a member already.
       if (channel != user.channel) out[channel].push_back({session, user.channel});
     }
