@@ -1,7 +1,7 @@
 // VoiceRelay: everything between the voice socket's receive and send, as plain synchronous
 // calls (STYLE.md §2): server-query pings, EndpointIndex lookup or learning, decrypt, decode,
 // the speaker's checks (routing snapshot, bandwidth), VoiceRouter, then one encoding per
-// distinct (format, context) and one encryption per receiver into the Outbox (or a tunnel frame
+// distinct (format, context, listener volume) and one encryption per receiver into the Outbox (or a tunnel frame
 // for receivers without working UDP). Owns every VoiceSession. Voice thread only; no sockets,
 // so unit tests drive it directly.
 #pragma once
@@ -69,14 +69,21 @@ class VoiceRelay {
   std::size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  // One encoding of the packet being forwarded, per (format, context).
+  // One encoding of the packet being forwarded: per (format, context) at volume 1.0, then per
+  // (context, volume) for protobuf receivers at another volume (channel listeners, 1.5+).
   struct Encoding {
     enum class State : std::uint8_t { Empty, Built, Failed };
     State state = State::Empty;
+    protocol::AudioContext context = protocol::AudioContext::Normal;  // volume encodings' key
+    float volume = 1.0F;
     std::size_t size = 0;
     std::array<std::byte, protocol::kMaxUdpPlaintextSize> bytes{};
   };
   static constexpr std::size_t kContexts = 4;
+  // Distinct listener volumes one packet keeps encoded at once. Past that a slot is rebuilt in
+  // place (an encoding per receiver at worst, never an allocation); Mumble's slider has 61 steps
+  // and a channel's listeners rarely use more than a few.
+  static constexpr std::size_t kVolumeEncodings = 4;
 
   VoiceSession* find(SessionId session) noexcept;
   bool answer_query(const Datagram& datagram, Clock::time_point now);
@@ -91,7 +98,8 @@ class VoiceRelay {
                 std::size_t plain_size, Clock::time_point now);
   void fan_out(const VoiceSession& speaker, const protocol::VoicePacket& packet);
   protocol::ByteView encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
-                             protocol::AudioContext context);
+                             const Delivery& delivery);
+  Encoding& volume_encoding(protocol::AudioContext context, float volume) noexcept;
   void send_udp(VoiceSession& receiver, protocol::ByteView plaintext);
   void count_decode_error(const boost::system::error_code& error) noexcept;
   protocol::ServerStatus status() const noexcept;
@@ -111,7 +119,8 @@ class VoiceRelay {
   std::array<std::byte, kMaxDatagramSize> plain_{};
   std::vector<Delivery> deliveries_;
   std::vector<SessionId> trials_;
-  std::array<Encoding, 2 * kContexts> encodings_{};
+  std::array<Encoding, 2 * kContexts + kVolumeEncodings> encodings_{};
+  std::size_t next_volume_slot_ = 0;  // the volume encoding to rebuild when all are taken
 };
 
 }  // namespace plenum::server::voice

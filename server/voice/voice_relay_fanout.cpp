@@ -1,5 +1,5 @@
 // VoiceRelay's forwarding half: the speaker's checks, routing, and one encoding per distinct
-// (format, context) encrypted once per receiver.
+// (format, context, listener volume) encrypted once per receiver.
 #include "server/voice/voice_relay.hpp"
 
 #include "server/voice/voice_router.hpp"
@@ -46,7 +46,7 @@ void VoiceRelay::fan_out(const VoiceSession& speaker, const protocol::VoicePacke
   for (const Delivery& delivery : deliveries_) {
     VoiceSession* receiver = find(delivery.receiver);
     if (receiver == nullptr) continue;  // left since the snapshot was built
-    const protocol::ByteView plaintext = encoded(out, receiver->format, delivery.context);
+    const protocol::ByteView plaintext = encoded(out, receiver->format, delivery);
     if (plaintext.empty()) continue;
     if (receiver->reachable_by_udp()) {
       send_udp(*receiver, plaintext);
@@ -57,12 +57,19 @@ void VoiceRelay::fan_out(const VoiceSession& speaker, const protocol::VoicePacke
 }
 
 protocol::ByteView VoiceRelay::encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
-                                       protocol::AudioContext context) {
+                                       const Delivery& delivery) {
+  // Only the protobuf format has the volume field. A legacy receiver is a client older than
+  // 1.5 (§4.7), which cannot be told one; Mumble's client applies listener volumes locally
+  // whenever its server is older than 1.5 (ListenerVolumeSlider), so those clients do it too.
+  const bool adjusted = format == protocol::UdpFormat::Protobuf && delivery.volume != 1.0F;
   const std::size_t format_index = format == protocol::UdpFormat::Legacy ? 0 : 1;
-  Encoding& encoding = encodings_[format_index * kContexts + static_cast<std::size_t>(context)];
+  Encoding& encoding =
+      adjusted ? volume_encoding(delivery.context, delivery.volume)
+               : encodings_[format_index * kContexts + static_cast<std::size_t>(delivery.context)];
   if (encoding.state == Encoding::State::Empty) {
     protocol::VoicePacket variant = packet;
-    variant.target_or_context = static_cast<std::uint8_t>(context);
+    variant.target_or_context = static_cast<std::uint8_t>(delivery.context);
+    variant.volume_adjustment = adjusted ? delivery.volume : 1.0F;
     const auto size = protocol::encode_voice(variant, format, protocol::Direction::ToClient, encoding.bytes);
     encoding.state = size ? Encoding::State::Built : Encoding::State::Failed;
     encoding.size = size ? *size : 0;
@@ -70,6 +77,25 @@ protocol::ByteView VoiceRelay::encoded(const protocol::VoicePacket& packet, prot
   }
   if (encoding.state != Encoding::State::Built) return {};
   return protocol::ByteView(encoding.bytes.data(), encoding.size);
+}
+
+VoiceRelay::Encoding& VoiceRelay::volume_encoding(protocol::AudioContext context, float volume) noexcept {
+  const auto first = encodings_.begin() + 2 * kContexts;
+  // fan_out empties every slot per packet and slots are taken in order, so the first empty one
+  // ends the search.
+  for (auto it = first; it != encodings_.end(); ++it) {
+    if (it->state == Encoding::State::Empty) {
+      it->context = context;
+      it->volume = volume;
+      return *it;
+    }
+    if (it->context == context && it->volume == volume) return *it;
+  }
+  Encoding& reused = first[static_cast<std::ptrdiff_t>(next_volume_slot_++ % kVolumeEncodings)];
+  reused.state = Encoding::State::Empty;
+  reused.context = context;
+  reused.volume = volume;
+  return reused;
 }
 
 void VoiceRelay::send_udp(VoiceSession& receiver, protocol::ByteView plaintext) {
