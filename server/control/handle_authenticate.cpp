@@ -164,7 +164,11 @@ void admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticat
   user.opus = message.opus();
   user.bot = message.client_type() == 1;
   if (identity.user_id) {
-    if (const auto* account = plane.accounts().find(*identity.user_id)) user.comment = account->comment;
+    if (const auto* account = plane.accounts().find(*identity.user_id)) {
+      user.comment = account->comment;
+      // Murmur's loadChannelListenersOf: the stored listeners, without checking Listen again.
+      user.listening = account->listening;
+    }
   }
   LoginSequence{plane, session}.run(std::move(user), remembered);
 }

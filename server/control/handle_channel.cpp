@@ -94,6 +94,7 @@ void handle_channel_remove(ControlPlane& plane, Session& session, const MumblePr
     gone.set_channel_id(id);
     plane.broadcast_message(gone);
   }
+  plane.accounts().forget_listened(removal->removed);  // the store's rows go by cascade
   plane.persistence().remove_channels(removal->removed);
   plane.logger().info("session {}: channel {} removed", session.id(), message.channel_id());
 }

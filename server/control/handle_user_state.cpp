@@ -7,6 +7,8 @@
 #include "server/control/state_messages.hpp"
 #include "server/state/user_rules.hpp"
 
+#include <map>
+
 namespace plenum::server::control {
 
 namespace {
@@ -27,7 +29,18 @@ state::UserStateRequest to_request(const MumbleProto::UserState& m) {
   request.registers = m.has_user_id();
   request.plugin_data = m.has_plugin_context() || m.has_plugin_identity();
   request.changes_listening = m.listening_channel_add_size() > 0 || m.listening_channel_remove_size() > 0;
+  request.changes_listener_volume = m.listening_volume_adjustment_size() > 0;
   return request;
+}
+
+// A message that sets listener volumes and nothing else goes back to its sender alone.
+bool only_listener_volumes(const MumbleProto::UserState& m) {
+  if (m.listening_volume_adjustment_size() == 0) return false;
+  MumbleProto::UserState rest = m;
+  rest.clear_session();
+  rest.clear_actor();
+  rest.clear_listening_volume_adjustment();
+  return rest.ByteSizeLong() == 0;
 }
 
 void set_flags(MumbleProto::UserState& out, const state::UserFlagsChange& flags) {
@@ -40,12 +53,91 @@ void set_flags(MumbleProto::UserState& out, const state::UserFlagsChange& flags)
   if (flags.recording) out.set_recording(*flags.recording);
 }
 
+// A registered user's listeners of permanent channels come back at its next login, with their
+// volumes: the account mirrors `user` for `channel` and the store follows (Murmur's
+// addChannelListener, setChannelListenerVolume and disableChannelListener).
+void remember_listener(ControlPlane& plane, const state::ConnectedUser& user,
+                       state::ChannelId channel) {
+  state::Account* account = user.user_id ? plane.accounts().find_mutable(*user.user_id) : nullptr;
+  if (!account) return;
+  if (!user.listening.contains(channel)) {
+    if (account->listening.erase(channel)) {
+      plane.persistence().remove_listener(account->id, channel);
+    }
+    return;
+  }
+  const state::Channel* listened = plane.state().channels().find(channel);
+  if (!listened || listened->temporary) return;
+  const float volume = user.listening.volume(channel);
+  if (!account->listening.insert(channel, volume)) account->listening.set_volume(channel, volume);
+  plane.persistence().save_listener(account->id, channel, volume);
+}
+
 bool registers(ControlPlane& plane, state::ConnectedUser& user) {
   auto id = plane.accounts().add(user.name, user.cert_hash);
   if (!id) return false;
   plane.state().set_user_id(user.session, *id);
   plane.persistence().save_account(*plane.accounts().find(*id));
+  for (const auto& [channel, volume] : user.listening) remember_listener(plane, user, channel);
   return true;
+}
+
+// listening_volume_adjustment (1.5+) for the sender itself. Murmur applies these after the
+// listener adds and before the removes, so one message may add a channel and set its volume;
+// the caller keeps that order. A channel the user does not listen to is skipped (Murmur logs
+// it); a bad factor is refused and the current one is echoed so the client's slider shows what
+// applies. `echo` collects what the sender is told, by channel.
+void apply_listener_volumes(ControlPlane& plane, state::ConnectedUser& user,
+                            const MumbleProto::UserState& m,
+                            std::map<state::ChannelId, float>& echo) {
+  for (const auto& adjustment : m.listening_volume_adjustment()) {
+    const state::ChannelId channel = adjustment.listening_channel();
+    // Absent means no factor at all; 0 would be read as 1.0 on the voice wire.
+    const float factor = adjustment.has_volume_adjustment() ? adjustment.volume_adjustment() : 0.0F;
+    if (!adjustment.has_listening_channel() || !user.listening.contains(channel)) {
+      plane.logger().debug("session {}: listener volume for channel {} ignored: not listening",
+                           user.session, channel);
+      continue;
+    }
+    if (!user.listening.set_volume(channel, factor)) {
+      plane.logger().debug("session {}: listener volume {} for channel {} refused", user.session,
+                           factor, channel);
+    } else {
+      remember_listener(plane, user, channel);
+    }
+    echo[channel] = user.listening.volume(channel);
+  }
+}
+
+// The sender's own listening_channel_add, listening_volume_adjustment and
+// listening_channel_remove, in Murmur's order. `out` gets the channel changes everyone learns;
+// the result holds the volumes only the sender is told. A new listener starts at 1.0, said
+// explicitly: Mumble's client keeps the volume of a channel it stopped listening to, the
+// server does not.
+std::map<state::ChannelId, float> apply_listening(ControlPlane& plane, state::ConnectedUser& user,
+                                                  const MumbleProto::UserState& message,
+                                                  MumbleProto::UserState& out) {
+  auto& state = plane.state();
+  std::map<state::ChannelId, float> volumes;
+  for (const auto channel : message.listening_channel_add()) {
+    if (!state.channels().contains(channel) ||
+        !state::check_listen(state, user.session, channel).allowed()) {
+      continue;
+    }
+    out.add_listening_channel_add(channel);
+    if (user.listening.insert(channel)) {
+      volumes[channel] = 1.0F;
+      remember_listener(plane, user, channel);
+    }
+  }
+  apply_listener_volumes(plane, user, message, volumes);
+  for (const auto channel : message.listening_channel_remove()) {
+    if (!user.listening.erase(channel)) continue;
+    out.add_listening_channel_remove(channel);
+    volumes.erase(channel);
+    remember_listener(plane, user, channel);
+  }
+  return volumes;
 }
 
 }  // namespace
@@ -106,19 +198,24 @@ void handle_user_state(ControlPlane& plane, Session& session, const MumbleProto:
   if (request.registers && !user->user_id) {
     if (registers(plane, *user)) out.set_user_id(*user->user_id);
   }
-  for (const auto channel : message.listening_channel_add()) {
-    if (target == actor && state.channels().contains(channel) && state::check_listen(state, target, channel).allowed()) {
-      user->listening.insert(channel);
-      out.add_listening_channel_add(channel);
-    }
-  }
-  for (const auto channel : message.listening_channel_remove()) {
-    if (target == actor && user->listening.erase(channel) > 0) out.add_listening_channel_remove(channel);
-  }
+  const auto volumes = target == actor ? apply_listening(plane, *user, message, out)
+                                       : std::map<state::ChannelId, float>{};
+  // Volumes go to the user alone, as with Murmur's default broadcastlistenervolumeadjustments =
+  // false (msgUserState sends the full message to the source and strips them for the rest, who
+  // get nothing when the volumes were the only change).
+  const bool sender_only = only_listener_volumes(message);
 
   // Comments and textures go out inline or as a hash, depending on each receiver's version.
   for (Session* receiver : plane.authenticated_sessions()) {
+    if (sender_only && receiver != &session) continue;
     MumbleProto::UserState copy = out;
+    if (receiver == &session) {
+      for (const auto& [channel, volume] : volumes) {
+        auto* adjustment = copy.add_listening_volume_adjustment();
+        adjustment->set_listening_channel(channel);
+        adjustment->set_volume_adjustment(volume);
+      }
+    }
     if (request.comment) {
       if (sends_blobs_as_hash(receiver->client_version) && user->comment.size() >= kInlineBlobLimit) {
         copy.set_comment_hash(sha1_bytes(user->comment));

@@ -40,6 +40,7 @@ void LoginSequence::run(state::ConnectedUser user, std::optional<state::ChannelI
   announce_user();
   send_other_users();
   send_server_sync();
+  announce_listeners();
   send_server_config();
   plane_.on_user_joined(session_);
 }
@@ -83,10 +84,35 @@ void LoginSequence::send_permission_query(state::ChannelId channel) {
 
 void LoginSequence::announce_user() {
   const auto* user = plane_.state().users().find(session_.id());
-  // Everyone, the newcomer included, learns the newcomer; each in its own version's terms.
+  // Everyone, the newcomer included, learns the newcomer; each in its own version's terms. Its
+  // listeners follow ServerSync (announce_listeners).
   for (auto* receiver : plane_.authenticated_sessions()) {
-    receiver->send(user_state(*user, receiver->client_version));
+    auto message = user_state(*user, receiver->client_version);
+    message.clear_listening_channel_add();
+    receiver->send(message);
   }
+}
+
+// A registered user's stored listeners, as Murmur sends them after ServerSync: Mumble's client
+// takes listening_volume_adjustment only for its own session, which it learns from ServerSync
+// (mumble/Messages.cpp msgUserState). Everyone learns the channels; only the user itself learns
+// the volumes other than 1.0 (Murmur's default, broadcastlistenervolumeadjustments = false).
+void LoginSequence::announce_listeners() {
+  const auto* user = plane_.state().users().find(session_.id());
+  if (!user || user->listening.empty()) return;
+  MumbleProto::UserState message;
+  message.set_session(user->session);
+  for (const auto& [channel, volume] : user->listening) message.add_listening_channel_add(channel);
+  for (auto* receiver : plane_.authenticated_sessions()) {
+    if (receiver != &session_) receiver->send(message);
+  }
+  for (const auto& [channel, volume] : user->listening) {
+    if (volume == 1.0F) continue;
+    auto* adjustment = message.add_listening_volume_adjustment();
+    adjustment->set_listening_channel(channel);
+    adjustment->set_volume_adjustment(volume);
+  }
+  session_.send(message);
 }
 
 void LoginSequence::send_other_users() {

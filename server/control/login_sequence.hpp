@@ -27,6 +27,7 @@ class LoginSequence {
   void announce_user();
   void send_other_users();
   void send_server_sync();
+  void announce_listeners();
   void send_server_config();
 
   ControlPlane& plane_;

@@ -44,6 +44,9 @@ class Persistence {
   void remove_channels(const std::vector<state::ChannelId>& ids);
   void save_account(const state::Account& account);
   void remove_account(state::UserId id);
+  // A registered user's listener of a permanent channel, with its volume (added or changed).
+  void save_listener(state::UserId user, state::ChannelId channel, float volume);
+  void remove_listener(state::UserId user, state::ChannelId channel);
   void save_bans(const std::vector<store::BanRecord>& bans);
 
  private:

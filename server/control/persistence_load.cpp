@@ -55,7 +55,21 @@ state::ChannelGroup to_group(const store::GroupRecord& record) {
 
 state::Account to_account(const store::RegisteredUser& record) {
   return state::Account{record.user_id, record.name, record.cert_hash, record.password_hash,
-                        record.last_channel, record.comment.value_or("")};
+                        record.last_channel, record.comment.value_or(""), {}};
+}
+
+// Listeners of unknown users or channels are skipped (the foreign keys allow none); a volume
+// edited out of range by hand becomes 1.0 (ListenedChannels::insert).
+void add_listeners(std::vector<state::Account>& accounts,
+                   const std::vector<store::ListenerRecord>& records,
+                   const std::map<state::ChannelId, state::Channel>& channels) {
+  std::map<state::UserId, state::Account*> by_id;
+  for (auto& account : accounts) by_id.emplace(account.id, &account);
+  for (const auto& record : records) {
+    const auto it = by_id.find(record.user_id);
+    if (it == by_id.end() || !channels.contains(record.channel_id)) continue;
+    it->second->listening.insert(record.channel_id, record.volume);
+  }
 }
 
 }  // namespace
@@ -89,6 +103,10 @@ LoadedState load_state(const store::StoredState& stored, const config::ServerCon
     a->second.links.insert(link.b);
     b->second.links.insert(link.a);
   }
+  std::vector<state::Account> accounts;
+  for (const auto& record : stored.users) accounts.push_back(to_account(record));
+  add_listeners(accounts, stored.listeners, channels);
+
   std::vector<state::Channel> list;
   list.reserve(channels.size());
   for (auto& [id, channel] : channels) list.push_back(std::move(channel));
@@ -97,8 +115,6 @@ LoadedState load_state(const store::StoredState& stored, const config::ServerCon
   // The root's name follows registerName, as Murmur's does.
   tree->rename(state::kRootChannel, root_name);
 
-  std::vector<state::Account> accounts;
-  for (const auto& record : stored.users) accounts.push_back(to_account(record));
   return LoadedState{state::ServerState{state_rules(config), std::move(*tree)},
                      state::AccountRegistry{std::move(accounts)}, stored.bans, fresh};
 }

@@ -82,6 +82,16 @@ void Persistence::remove_account(state::UserId id) {
   store_.post([id](store::Database& db) { db.remove_user(id); });
 }
 
+void Persistence::save_listener(state::UserId user, state::ChannelId channel, float volume) {
+  store_.post([record = store::ListenerRecord{user, channel, volume}](store::Database& db) {
+    db.upsert_listener(record);
+  });
+}
+
+void Persistence::remove_listener(state::UserId user, state::ChannelId channel) {
+  store_.post([user, channel](store::Database& db) { db.remove_listener(user, channel); });
+}
+
 void Persistence::save_bans(const std::vector<store::BanRecord>& bans) {
   store_.post([bans](store::Database& db) { db.replace_bans(bans); });
 }

@@ -74,7 +74,7 @@ MumbleProto::UserState user_state(const state::ConnectedUser& user, protocol::Ve
       message.set_texture(std::string{texture});
     }
   }
-  for (const auto channel : user.listening) message.add_listening_channel_add(channel);
+  for (const auto& [channel, volume] : user.listening) message.add_listening_channel_add(channel);
   return message;
 }
 

@@ -7,13 +7,19 @@ namespace plenum::server::state {
 AccountRegistry::AccountRegistry(std::vector<Account> accounts) {
   for (auto& account : accounts) accounts_.insert_or_assign(account.id, std::move(account));
   if (!accounts_.contains(kSuperUserId)) {
-    accounts_.emplace(kSuperUserId, Account{kSuperUserId, std::string{kSuperUserName}, {}, {}, {}, {}});
+    accounts_.emplace(kSuperUserId, Account{kSuperUserId, std::string{kSuperUserName}, {}, {}, {}, {}, {}});
   }
 }
 
 const Account* AccountRegistry::find(UserId id) const noexcept {
   auto it = accounts_.find(id);
   return it == accounts_.end() ? nullptr : &it->second;
+}
+
+void AccountRegistry::forget_listened(const std::vector<ChannelId>& removed) {
+  for (auto& [id, account] : accounts_) {
+    for (const ChannelId channel : removed) account.listening.erase(channel);
+  }
 }
 
 Account* AccountRegistry::find_mutable(UserId id) noexcept {
@@ -40,7 +46,7 @@ std::optional<UserId> AccountRegistry::add(std::string name, std::string cert_ha
   if (find_by_name(name) || find_by_cert(cert_hash)) return std::nullopt;
   UserId id = 1;
   while (accounts_.contains(id)) ++id;
-  accounts_.emplace(id, Account{id, std::move(name), std::move(cert_hash), {}, {}, {}});
+  accounts_.emplace(id, Account{id, std::move(name), std::move(cert_hash), {}, {}, {}, {}});
   return id;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "server/state/ids.hpp"
+#include "server/state/listened_channels.hpp"
 
 #include <map>
 #include <optional>
@@ -22,6 +23,9 @@ struct Account {
   std::string password_hash;  // store/password_hash format; "" = no password login
   std::optional<ChannelId> last_channel;  // for rememberchannel
   std::string comment;
+  // The permanent channels it listens to, given back at login (Murmur's channel_listeners
+  // table); temporary channels are never remembered.
+  ListenedChannels listening;
 
   bool operator==(const Account&) const = default;
 };
@@ -43,6 +47,8 @@ class AccountRegistry {
   bool remove(UserId id);  // SuperUser cannot be removed
   bool rename(UserId id, std::string name);  // false when taken by another account
   Account* find_mutable(UserId id) noexcept;
+  // Every account stops listening to the removed channels.
+  void forget_listened(const std::vector<ChannelId>& removed);
 
  private:
   std::map<UserId, Account> accounts_;

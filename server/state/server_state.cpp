@@ -212,7 +212,7 @@ Result<ChannelRemoval> ServerState::remove_channel(ChannelId channel) {
     removal.relocated.push_back(*entry);
   }
   for (const auto& [session, user] : users_.users()) {
-    for (const ChannelId listened : user.listening) {
+    for (const auto& [listened, volume] : user.listening) {
       if (doomed_channel(listened)) removal.listeners_dropped.emplace_back(session, listened);
     }
   }

@@ -5,6 +5,7 @@
 #include "protocol/bytes.hpp"
 #include "server/state/acl.hpp"
 #include "server/state/ids.hpp"
+#include "server/state/listened_channels.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -33,7 +34,7 @@ struct ConnectedUser {
 
   std::string comment;
   protocol::Bytes texture;
-  std::set<ChannelId> listening;  // 1.4+ channel listeners
+  ListenedChannels listening;  // 1.4+ channel listeners, 1.5+ with their volumes
 
   std::uint64_t version = 0;  // client version, v2 encoding (protocol/version.hpp); 0 = unknown
   std::string release;

@@ -131,7 +131,8 @@ Verdict check_user_state(const ServerState& state, SessionId actor, SessionId ta
   }
   const UserFlagsChange& flags = request.flags;
   const bool self_only = flags.self_mute || flags.self_deaf || flags.recording ||
-                         request.plugin_data || request.changes_listening;
+                         request.plugin_data || request.changes_listening ||
+                         request.changes_listener_volume;
   if (actor != target && self_only) return Verdict::ignore();
   return Verdict::allow();
 }

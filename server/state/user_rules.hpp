@@ -27,6 +27,7 @@ struct UserStateRequest {
   bool registers = false;          // user_id present: (self-)registration
   bool plugin_data = false;        // plugin_context or plugin_identity present
   bool changes_listening = false;  // listening_channel_add / _remove present
+  bool changes_listener_volume = false;  // listening_volume_adjustment present (1.5+)
 };
 
 // The checks of msgUserState in Murmur's order. Acting on SuperUser is SuperUser's alone.
@@ -34,8 +35,10 @@ struct UserStateRequest {
 // target's channel (in a temporary channel: in its first permanent ancestor), and suppress may
 // only be cleared. Someone else's comment or texture may only be cleared, with ResetUserContent
 // at the root. Registration needs SelfRegister (Register for others) at the root and a
-// certificate. Self-only fields (self_mute, self_deaf, recording, plugin data, listening) sent
-// for someone else are ignored. Channel listeners are checked one by one with check_listen.
+// certificate. Self-only fields (self_mute, self_deaf, recording, plugin data, listening,
+// listener volumes) sent for someone else are ignored; Murmur leaves listener volumes out of
+// that rule (msgUserState) and so lets anyone set another user's, which Plenum does not.
+// Channel listeners are checked one by one with check_listen.
 Verdict check_user_state(const ServerState& state, SessionId actor, SessionId target,
                          const UserStateRequest& request);
 

@@ -76,6 +76,7 @@ Database::Database(const std::filesystem::path& file)
       channels_{connection_.get()},
       acls_{connection_.get()},
       users_{connection_.get()},
+      listeners_{connection_.get()},
       bans_{connection_.get()},
       settings_{connection_.get()} {}
 
@@ -92,6 +93,7 @@ StoredState Database::load() {
   state.acls = acls_.load_acls();
   state.groups = acls_.load_groups();
   state.users = users_.load();
+  state.listeners = listeners_.load();
   state.bans = bans_.load();
   state.settings = settings_.load();
   read.release();

@@ -12,6 +12,7 @@
 #include "server/store/acl_table.hpp"
 #include "server/store/ban_table.hpp"
 #include "server/store/channel_table.hpp"
+#include "server/store/listener_table.hpp"
 #include "server/store/records.hpp"
 #include "server/store/setting_table.hpp"
 #include "server/store/sqlite.hpp"
@@ -36,7 +37,8 @@ class Database {
 
   // Writes. Each is atomic; a savepoint() around several makes them one transaction.
   void upsert_channel(const ChannelRecord& channel) { channels_.upsert(channel); }
-  void remove_channel(ChannelId id) { channels_.remove(id); }  // with subchannels, ACLs, links
+  // With subchannels, ACLs, links and listeners.
+  void remove_channel(ChannelId id) { channels_.remove(id); }
   void add_link(ChannelId a, ChannelId b) { channels_.add_link(a, b); }
   void remove_link(ChannelId a, ChannelId b) { channels_.remove_link(a, b); }
   void set_channel_links(ChannelId channel, std::span<const ChannelId> linked) {
@@ -50,7 +52,9 @@ class Database {
   void set_last_channel(UserId user, std::optional<ChannelId> channel) {
     users_.set_last_channel(user, channel);
   }
-  void remove_user(UserId user) { users_.remove(user); }
+  void remove_user(UserId user) { users_.remove(user); }  // with its listeners
+  void upsert_listener(const ListenerRecord& listener) { listeners_.upsert(listener); }
+  void remove_listener(UserId user, ChannelId channel) { listeners_.remove(user, channel); }
   void replace_bans(std::span<const BanRecord> bans) { bans_.replace(bans); }
   void set_setting(std::string_view key, std::string_view value) { settings_.set(key, value); }
   void remove_setting(std::string_view key) { settings_.remove(key); }
@@ -70,6 +74,7 @@ class Database {
   ChannelTable channels_;
   AclTable acls_;
   UserTable users_;
+  ListenerTable listeners_;
   BanTable bans_;
   SettingTable settings_;
 };

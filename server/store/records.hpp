@@ -67,6 +67,16 @@ struct RegisteredUser {
   bool operator==(const RegisteredUser&) const = default;
 };
 
+// A registered user listening to a permanent channel (Murmur's channel_listeners table), with
+// the volume factor it chose for it (1.0 = unchanged). Murmur also keeps disabled rows so that a
+// volume outlives the listener; Plenum deletes the row when the listener goes.
+struct ListenerRecord {
+  UserId user_id = 0;
+  ChannelId channel_id = 0;
+  float volume = 1.0F;
+  bool operator==(const ListenerRecord&) const = default;
+};
+
 // An address ban, which only an admin's explicit BanList entry creates.
 struct BanAddress {
   std::array<std::uint8_t, 16> bytes{};  // IPv6; IPv4 as ::ffff:a.b.c.d
@@ -86,13 +96,14 @@ struct BanRecord {
 
 // Everything in the database, as loaded at startup. Each list is in a stable order: channels
 // by id, ACLs by channel and priority, groups by channel and name, links by (a, b), users by
-// id, bans in the order they were written.
+// id, listeners by user and channel, bans in the order they were written.
 struct StoredState {
   std::vector<ChannelRecord> channels;
   std::vector<AclRecord> acls;
   std::vector<GroupRecord> groups;
   std::vector<LinkRecord> links;
   std::vector<RegisteredUser> users;
+  std::vector<ListenerRecord> listeners;
   std::vector<BanRecord> bans;
   std::map<std::string, std::string> settings;
   bool operator==(const StoredState&) const = default;

@@ -83,8 +83,21 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: channel listeners of registered users and their volume factors (Mumble 1.4/1.5).
+// Both keys cascade: an unregistered user or a removed channel takes its listeners along.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE channel_listeners (
+  user_id           INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+  channel_id        INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  volume_adjustment REAL NOT NULL DEFAULT 1.0,
+  PRIMARY KEY (user_id, channel_id)
+) WITHOUT ROWID;
+CREATE INDEX channel_listeners_by_channel ON channel_listeners(channel_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 }  // namespace

@@ -81,6 +81,11 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_real(int index, double value) {
+  if (sqlite3_bind_double(statement_, index, value) != SQLITE_OK) throw_sqlite_error(db_, "bind");
+  return *this;
+}
+
 bool Statement::next_row() {
   const int result = sqlite3_step(statement_);
   if (result == SQLITE_ROW) return true;
@@ -117,6 +122,8 @@ std::uint32_t Statement::uint32(int column) const {
   }
   return static_cast<std::uint32_t>(value);
 }
+
+double Statement::real(int column) const { return sqlite3_column_double(statement_, column); }
 
 bool Statement::boolean(int column) const { return int64(column) != 0; }
 

@@ -32,6 +32,7 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   Statement& bind_null(int index);
+  Statement& bind_real(int index, double value);  // not an overload: integers would be ambiguous
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -45,6 +46,7 @@ class Statement {
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
   std::uint32_t uint32(int column) const;
+  double real(int column) const;  // SQLite's conversion for non-REAL values (text: its number)
   bool boolean(int column) const;
   std::string text(int column) const;
   std::vector<std::uint8_t> blob(int column) const;

@@ -17,10 +17,12 @@ namespace plenum::server::voice {
 using state::ChannelId;
 using state::SessionId;
 
-// One receiver of one packet and why it hears it (the context written into the packet).
+// One receiver of one packet, why it hears it (the context written into the packet) and, for a
+// channel listener (context 3), the volume factor it chose for that channel (1.5+; 1.0 else).
 struct Delivery {
   SessionId receiver = 0;
   protocol::AudioContext context = protocol::AudioContext::Normal;
+  float volume = 1.0F;
 
   bool operator==(const Delivery&) const = default;
 };
@@ -34,7 +36,8 @@ struct SpeakerRoutes {
   // linked channels where the speaker has Speak. Empty when silenced.
   std::vector<ChannelId> normal_channels;
   // Targets 1..30 as registered: receivers sorted by session, each once with the smallest
-  // context (channel listeners included), the speaker excluded. An id missing here is unknown (the packet is dropped).
+  // context (channel listeners included, at the loudest volume of the channels that reach
+  // them), the speaker excluded. An id missing here is unknown (the packet is dropped).
   std::vector<std::pair<std::uint8_t, std::vector<Delivery>>> whisper_targets;
 
   const std::vector<Delivery>* whisper_target(std::uint8_t id) const noexcept;
@@ -45,6 +48,7 @@ struct SpeakerRoutes {
 struct ChannelListener {
   SessionId session = 0;
   ChannelId in_channel = state::kRootChannel;  // where the listener itself is
+  float volume = 1.0F;  // its listening_volume_adjustment for this channel
 
   bool operator==(const ChannelListener&) const = default;
 };

@@ -42,11 +42,15 @@ bool in_group(const state::ServerState& state, ChannelId channel,
                                                  user->acl_subject());
 }
 
+// Listeners by session, each with the loudest volume of the channels it hears the shout through
+// (§5; Murmur's Server::addListener).
+using ListenVolumes = std::map<SessionId, float>;
+
 // Members of each covered channel where the speaker has Whisper shout (context 1); the channels'
 // listeners hear it with context 3 (§5).
 void add_shout_receivers(const state::ServerState& state, const ChannelListeners& listeners,
                          SessionId speaker, const MumbleProto::VoiceTarget::Target& entry,
-                         std::set<SessionId>& shout, std::set<SessionId>& listen) {
+                         std::set<SessionId>& shout, ListenVolumes& listen) {
   for (const ChannelId channel : covered_channels(state.channels(), entry)) {
     if (!state.has_permission(speaker, channel, Permission::Whisper)) continue;
     for (const SessionId member : state.users().in_channel(channel)) {
@@ -55,7 +59,9 @@ void add_shout_receivers(const state::ServerState& state, const ChannelListeners
     const auto it = listeners.find(channel);
     if (it == listeners.end()) continue;
     for (const ChannelListener& listener : it->second) {
-      if (in_group(state, channel, entry, listener.session)) listen.insert(listener.session);
+      if (!in_group(state, channel, entry, listener.session)) continue;
+      const auto [it_volume, added] = listen.emplace(listener.session, listener.volume);
+      if (!added) it_volume->second = std::max(it_volume->second, listener.volume);
     }
   }
 }
@@ -98,7 +104,7 @@ std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
                                            const MumbleProto::VoiceTarget& target) {
   std::set<SessionId> shout;
   std::set<SessionId> whisper;
-  std::set<SessionId> listen;
+  ListenVolumes listen;
   for (const auto& entry : target.targets()) {
     if (!entry.has_channel_id()) continue;
     add_shout_receivers(state, listeners, speaker, entry, shout, listen);
@@ -111,16 +117,20 @@ std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
     }
   }
   std::vector<Delivery> out;
-  const auto add = [&](SessionId session, AudioContext context) {
+  const auto add = [&](SessionId session, AudioContext context, float volume) {
     const state::ConnectedUser* user = state.users().find(session);
     if (session == speaker || user == nullptr || user->hears_nothing()) return;
-    out.push_back({session, context});
+    out.push_back({session, context, volume});
   };
-  // The smallest context wins: shout < whisper < listen.
-  for (const SessionId session : shout) add(session, AudioContext::Shout);
-  for (const SessionId session : whisper) add(session, AudioContext::Whisper);
-  for (const SessionId session : listen) {
-    if (!shout.contains(session) && !whisper.contains(session)) add(session, AudioContext::Listen);
+  // The smallest context wins: shout < whisper < listen. The volume applies to context 3 only:
+  // a listener who also hears the shout as a member or a whisper gets it unchanged (Murmur's
+  // AudioReceiverBuffer would keep the louder volume with the smaller context).
+  for (const SessionId session : shout) add(session, AudioContext::Shout, 1.0F);
+  for (const SessionId session : whisper) add(session, AudioContext::Whisper, 1.0F);
+  for (const auto& [session, volume] : listen) {
+    if (!shout.contains(session) && !whisper.contains(session)) {
+      add(session, AudioContext::Listen, volume);
+    }
   }
   std::sort(out.begin(), out.end(),
             [](const Delivery& a, const Delivery& b) { return a.receiver < b.receiver; });
@@ -132,9 +142,9 @@ ChannelListeners channel_listeners_of(const state::ServerState& state) {
   // Ascending sessions (std::map), so each channel's list comes out sorted.
   for (const auto& [session, user] : state.users().users()) {
     if (user.hears_nothing()) continue;
-    for (const ChannelId channel : user.listening) {
+    for (const auto& [channel, volume] : user.listening) {
       // A listener inside the channel hears it as a member already.
-      if (channel != user.channel) out[channel].push_back({session, user.channel});
+      if (channel != user.channel) out[channel].push_back({session, user.channel, volume});
     }
   }
   return out;

@@ -1,8 +1,8 @@
 // VoiceRelay: everything between the voice socket's receive and send, as plain synchronous
 // calls (STYLE.md §2): server-query pings, EndpointIndex lookup or learning, decrypt, decode,
 // the speaker's checks (routing snapshot, bandwidth), VoiceRouter, then one encoding per
-// distinct (format, context) and one encryption per receiver into the Outbox (or a tunnel frame
-// for receivers without working UDP). Owns every VoiceSession. Voice thread only; no sockets,
+// distinct (format, context, listener volume) and one encryption per receiver into the Outbox
+// (or a tunnel frame for receivers without working UDP). Owns every VoiceSession. Voice thread only; no sockets,
 // so unit tests drive it directly.
 //
 // With several voice shards (VoicePlane, voice_threads > 1) there is one relay per shard, each
@@ -90,14 +90,23 @@ class VoiceRelay {
   std::size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  // One encoding of the packet being forwarded, per (format, context).
+  // One encoding of the packet being forwarded: per (format, context) at volume 1.0, then per
+  // (context, volume) for protobuf receivers at another volume (channel listeners, 1.5+).
   struct Encoding {
     enum class State : std::uint8_t { Empty, Built, Failed };
     State state = State::Empty;
+    protocol::AudioContext context = protocol::AudioContext::Normal;  // volume encodings' key
+    float volume = 1.0F;
     std::size_t size = 0;
     std::array<std::byte, protocol::kMaxUdpPlaintextSize> bytes{};
   };
   static constexpr std::size_t kContexts = 4;
+  // Distinct listener volumes one packet keeps encoded at once. Past that a slot is rebuilt in
+  // place (an encoding per receiver at worst, never an allocation); Mumble's slider has 61 steps
+  // and a channel's listeners rarely use more than a few.
+  static constexpr std::size_t kVolumeEncodings = 4;
+  // Slots: [format * kContexts + context] at volume 1, then the volume encodings.
+  static constexpr std::size_t kEncodings = 2 * kContexts + kVolumeEncodings;
 
   // A datagram from this shard's socket (origin: none) or passed on by shard `origin`.
   static constexpr int kOwnSocket = -1;
@@ -135,8 +144,10 @@ class VoiceRelay {
   void on_voice(VoiceSession& speaker, const protocol::VoicePacket& packet,
                 std::size_t plain_size, Clock::time_point now);
   void fan_out(const VoiceSession& speaker, const protocol::VoicePacket& packet);
+  // The plaintext for `delivery`'s receiver; `slot` is its index in encodings_.
   protocol::ByteView encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
-                             protocol::AudioContext context);
+                             const Delivery& delivery, std::size_t& slot);
+  std::size_t volume_slot(protocol::AudioContext context, float volume);
   void send_udp(VoiceSession& receiver, protocol::ByteView plaintext);
   void count_decode_error(const boost::system::error_code& error) noexcept;
   protocol::ServerStatus status() const noexcept;
@@ -159,11 +170,12 @@ class VoiceRelay {
   std::array<std::byte, kMaxDatagramSize> plain_{};
   std::vector<Delivery> deliveries_;
   std::vector<SessionId> trials_;
-  std::array<Encoding, 2 * kContexts> encodings_{};
+  std::array<Encoding, kEncodings> encodings_{};
+  std::size_t next_volume_slot_ = 0;  // the volume encoding to rebuild when all are taken
   std::vector<SessionId> local_peers_;
   std::vector<SessionId> remote_peers_;
-  // Receivers homed on other shards, by [shard][encoding], for one packet.
-  std::array<std::array<std::vector<SessionId>, 2 * kContexts>, ShardMesh::kMaxShards> remote_{};
+  // Receivers homed on other shards, by [shard][encoding slot], for one packet.
+  std::array<std::array<std::vector<SessionId>, kEncodings>, ShardMesh::kMaxShards> remote_{};
 };
 
 }  // namespace plenum::server::voice

@@ -1,5 +1,6 @@
 // VoiceRelay's forwarding half: the speaker's checks, routing, and one encoding per distinct
-// (format, context) encrypted once per receiver, here or on the receiver's home shard.
+// (format, context, listener volume) encrypted once per receiver, here or on the receiver's
+// home shard.
 #include "server/voice/voice_relay.hpp"
 
 #include "server/voice/voice_router.hpp"
@@ -10,7 +11,7 @@ namespace plenum::server::voice {
 
 namespace {
 
-std::size_t encoding_index(protocol::UdpFormat format, protocol::AudioContext context) noexcept {
+std::size_t unadjusted_slot(protocol::UdpFormat format, protocol::AudioContext context) noexcept {
   const std::size_t format_index = format == protocol::UdpFormat::Legacy ? 0 : 1;
   return format_index * 4 + static_cast<std::size_t>(context);
 }
@@ -58,13 +59,13 @@ void VoiceRelay::fan_out(const VoiceSession& speaker, const protocol::VoicePacke
   for (const Delivery& delivery : deliveries_) {
     VoiceSession* receiver = find(delivery.receiver);
     if (receiver == nullptr) continue;  // left since the snapshot was built
-    const protocol::ByteView plaintext = encoded(out, receiver->format, delivery.context);
+    std::size_t slot = 0;
+    const protocol::ByteView plaintext = encoded(out, receiver->format, delivery, slot);
     if (plaintext.empty()) continue;
     const int at = home(*receiver);
     if (at != shard_ && at != HomeSlot::kUnclaimed) {
       // Its crypt state lives on its home shard: that shard encrypts and sends.
-      remote_[static_cast<std::size_t>(at)][encoding_index(receiver->format, delivery.context)]
-          .push_back(receiver->id);
+      remote_[static_cast<std::size_t>(at)][slot].push_back(receiver->id);
       remote = true;
     } else if (at == shard_ && receiver->reachable_by_udp()) {
       send_udp(*receiver, plaintext);
@@ -100,11 +101,18 @@ void VoiceRelay::fan_out_remote(std::size_t encoding, protocol::ByteView plainte
 }
 
 protocol::ByteView VoiceRelay::encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
-                                       protocol::AudioContext context) {
-  Encoding& encoding = encodings_[encoding_index(format, context)];
+                                       const Delivery& delivery, std::size_t& slot) {
+  // Only the protobuf format has the volume field. A legacy receiver is a client older than
+  // 1.5 (§4.7), which cannot be told one; Mumble's client applies listener volumes locally
+  // whenever its server is older than 1.5 (ListenerVolumeSlider), so those clients do it too.
+  const bool adjusted = format == protocol::UdpFormat::Protobuf && delivery.volume != 1.0F;
+  slot = adjusted ? volume_slot(delivery.context, delivery.volume)
+                  : unadjusted_slot(format, delivery.context);
+  Encoding& encoding = encodings_[slot];
   if (encoding.state == Encoding::State::Empty) {
     protocol::VoicePacket variant = packet;
-    variant.target_or_context = static_cast<std::uint8_t>(context);
+    variant.target_or_context = static_cast<std::uint8_t>(delivery.context);
+    variant.volume_adjustment = adjusted ? delivery.volume : 1.0F;
     const auto size = protocol::encode_voice(variant, format, protocol::Direction::ToClient, encoding.bytes);
     encoding.state = size ? Encoding::State::Built : Encoding::State::Failed;
     encoding.size = size ? *size : 0;
@@ -112,6 +120,29 @@ protocol::ByteView VoiceRelay::encoded(const protocol::VoicePacket& packet, prot
   }
   if (encoding.state != Encoding::State::Built) return {};
   return protocol::ByteView(encoding.bytes.data(), encoding.size);
+}
+
+std::size_t VoiceRelay::volume_slot(protocol::AudioContext context, float volume) {
+  // fan_out empties every slot per packet and slots are taken in order, so the first empty one
+  // ends the search.
+  for (std::size_t slot = 2 * kContexts; slot < kEncodings; ++slot) {
+    Encoding& encoding = encodings_[slot];
+    if (encoding.state == Encoding::State::Empty) {
+      encoding.context = context;
+      encoding.volume = volume;
+      return slot;
+    }
+    if (encoding.context == context && encoding.volume == volume) return slot;
+  }
+  const std::size_t reused = 2 * kContexts + next_volume_slot_++ % kVolumeEncodings;
+  Encoding& encoding = encodings_[reused];
+  // Receivers on other shards queued for what the slot holds get it before it is rebuilt.
+  if (encoding.state == Encoding::State::Built)
+    fan_out_remote(reused, protocol::ByteView(encoding.bytes.data(), encoding.size));
+  encoding.state = Encoding::State::Empty;
+  encoding.context = context;
+  encoding.volume = volume;
+  return reused;
 }
 
 void VoiceRelay::send_udp(VoiceSession& receiver, protocol::ByteView plaintext) {

@@ -26,18 +26,22 @@ void route_normal(const RoutingSnapshot& snapshot, const SpeakerRoutes& routes, 
       if (listener.session == speaker || contains(routes.normal_channels, listener.in_channel)) {
         continue;
       }
-      out.push_back({listener.session, protocol::AudioContext::Listen});
+      out.push_back({listener.session, protocol::AudioContext::Listen, listener.volume});
     }
   }
-  // One listener may listen to several of the linked channels: once is enough. In place, so
-  // nothing is allocated.
+  // One listener may listen to several of the linked channels: once is enough, at the loudest
+  // of their volumes (§5; Murmur's AudioReceiverBuffer keeps the larger factor). In place, so
+  // nothing is allocated: sorted loudest first per receiver, then the first of each kept.
   if (routes.normal_channels.size() > 1 && out.size() - members > 1) {
     const auto first = out.begin() + static_cast<std::ptrdiff_t>(members);
-    const auto by_receiver = [](const Delivery& a, const Delivery& b) {
-      return a.receiver < b.receiver;
+    const auto by_receiver_loudest_first = [](const Delivery& a, const Delivery& b) {
+      return a.receiver != b.receiver ? a.receiver < b.receiver : a.volume > b.volume;
     };
-    std::sort(first, out.end(), by_receiver);
-    out.erase(std::unique(first, out.end()), out.end());
+    const auto same_receiver = [](const Delivery& a, const Delivery& b) {
+      return a.receiver == b.receiver;
+    };
+    std::sort(first, out.end(), by_receiver_loudest_first);
+    out.erase(std::unique(first, out.end(), same_receiver), out.end());
   }
 }
 

@@ -19,8 +19,9 @@ enum class RouteOutcome : std::uint8_t {
 
 // Fills `out` (cleared first) with every receiver of a packet that `speaker` sent to `target`
 // (0 normal, 1..30 VoiceTarget, 31 loopback): each receiver once with the smallest context
-// (members of the talk's channels 0, then channel listeners 3), never the speaker except for
-// loopback, never a deaf user.
+// (members of the talk's channels 0, then channel listeners 3, each at the loudest volume it set
+// for the channels it hears the talk through), never the speaker except for loopback, never a
+// deaf user.
 RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std::uint8_t target,
                          std::vector<Delivery>& out);
 

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <variant>
+#include <vector>
 
 namespace plenum::test {
 namespace {
@@ -129,6 +131,112 @@ TEST_CASE("channels, ACLs, accounts, bans and the SuperUser password survive a r
   CHECK(bans->bans(0).name() == "mallory");
   CHECK(bans->bans(0).hash().size() == 40);
   CHECK(bans->bans(0).mask() == 0);  // a certificate ban: no address was stored
+}
+
+// Adds `channel` as a listener of the client itself at `volume`; waits for the echo.
+void listen_at(MumbleTestClient& client, std::uint32_t channel, float volume) {
+  MumbleProto::UserState request;
+  request.set_session(client.session());
+  request.add_listening_channel_add(channel);
+  auto* adjustment = request.add_listening_volume_adjustment();
+  adjustment->set_listening_channel(channel);
+  adjustment->set_volume_adjustment(volume);
+  client.send(request, deadline_in(kStep));
+  const auto echo = client.wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == client.session() && s.listening_volume_adjustment_size() == 1;
+      },
+      deadline_in(kStep));
+  REQUIRE_MESSAGE(echo.has_value(), "listener of channel " << channel << " not confirmed");
+  CHECK(echo->listening_channel_add_size() == 1);
+  CHECK(echo->listening_volume_adjustment(0).volume_adjustment() == volume);
+}
+
+// The UserStates about `session` that arrived after ServerSync in a handshake.
+std::vector<MumbleProto::UserState> after_sync(const Handshake& handshake, std::uint32_t session) {
+  std::vector<MumbleProto::UserState> out;
+  bool synced = false;
+  for (const auto& message : handshake.transcript) {
+    if (std::holds_alternative<MumbleProto::ServerSync>(message)) synced = true;
+    const auto* state = std::get_if<MumbleProto::UserState>(&message);
+    if (synced && state != nullptr && state->session() == session) out.push_back(*state);
+  }
+  return out;
+}
+
+TEST_CASE("a registered user's channel listeners and their volumes survive a restart") {
+  auto server = start_with_superuser();
+  std::uint32_t lobby = 0;
+  std::uint32_t annex = 0;
+  {
+    auto admin = log_in_superuser(*server);
+    lobby = create_channel(*admin.client, 0, "Lobby");
+    annex = create_channel(*admin.client, 0, "Annex");
+    auto erin = log_in(*server, "erin", {}, test_identity(3), {1, 5, 0});
+    REQUIRE_MESSAGE(erin.handshake.synced(), erin.handshake.describe());
+    REQUIRE(register_self(*erin.client) >= 1);
+    listen_at(*erin.client, lobby, 0.5F);
+    listen_at(*erin.client, annex, 1.0F);
+    // A guest's listener is not kept.
+    auto guest = log_in(*server, "guest", {}, std::nullopt, {1, 5, 0});
+    REQUIRE(guest.handshake.synced());
+    listen_at(*guest.client, lobby, 2.0F);
+  }
+  server->restart();
+  REQUIRE(server->last_exit().has_value());
+  CHECK_MESSAGE(server->last_exit()->clean(), server->last_exit()->describe());
+
+  auto frank = log_in(*server, "frank", {}, std::nullopt, {1, 5, 0});
+  REQUIRE(frank.handshake.synced());
+  auto erin = log_in(*server, "erin", {}, test_identity(3), {1, 5, 0});
+  REQUIRE_MESSAGE(erin.handshake.synced(), erin.handshake.describe());
+  const std::uint32_t own = erin.handshake.model.session();
+  // Erin learns her listeners and the volume other than 1.0 after ServerSync, where Mumble's
+  // client knows its own session and takes them.
+  const auto told = after_sync(erin.handshake, own);
+  REQUIRE(told.size() == 1);
+  const auto& added = told[0].listening_channel_add();
+  CHECK(std::vector<std::uint32_t>(added.begin(), added.end()) ==
+        std::vector<std::uint32_t>{lobby, annex});
+  REQUIRE(told[0].listening_volume_adjustment_size() == 1);
+  CHECK(told[0].listening_volume_adjustment(0).listening_channel() == lobby);
+  CHECK(told[0].listening_volume_adjustment(0).volume_adjustment() == 0.5F);
+  // Frank learns the channels, not the volumes.
+  const auto seen = frank.client->wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == own && s.listening_channel_add_size() > 0;
+      },
+      deadline_in(kStep));
+  REQUIRE(seen.has_value());
+  CHECK(seen->listening_channel_add_size() == 2);
+  CHECK(seen->listening_volume_adjustment_size() == 0);
+
+  // The restored volume is in force: frank talks in the lobby, erin hears it at 0.5.
+  MumbleProto::UserState enter;
+  enter.set_channel_id(lobby);
+  frank.client->send(enter, deadline_in(kStep));
+  const std::uint32_t frank_session = frank.handshake.model.session();
+  const auto moved = erin.client->wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == frank_session && s.channel_id() == lobby;
+      },
+      deadline_in(kStep));
+  REQUIRE(moved.has_value());
+  const protocol::Bytes opus{std::byte{0xf8}, std::byte{0x01}, std::byte{0xfe}};
+  protocol::VoicePacket packet;
+  packet.opus = opus;
+  frank.client->send_opus(packet, VoicePath::Tunnel, deadline_in(kStep));
+  const auto voice = erin.client->receive_voice(deadline_in(kStep));
+  REQUIRE(voice.has_value());
+  const auto heard = erin.client->decode(*voice);
+  REQUIRE(heard.has_value());
+  CHECK(heard->target_or_context == 3);
+  CHECK(heard->volume_adjustment == 0.5F);
+
+  // The guest's listener went with the guest.
+  auto guest = log_in(*server, "guest", {}, std::nullopt, {1, 5, 0});
+  REQUIRE(guest.handshake.synced());
+  CHECK(after_sync(guest.handshake, guest.handshake.model.session()).empty());
 }
 
 }  // namespace

@@ -76,6 +76,7 @@ struct Heard {
   std::uint64_t frame = 0;
   std::uint8_t context = 0;
   Bytes opus;
+  float volume = 1.0F;  // protobuf format only; absent = 1.0
 };
 
 std::optional<Heard> hear(MumbleTestClient& client, Clock::duration within = kStep) {
@@ -84,7 +85,7 @@ std::optional<Heard> hear(MumbleTestClient& client, Clock::duration within = kSt
   const auto decoded = client.decode(*voice);
   REQUIRE_MESSAGE(decoded.has_value(), "undecodable voice: " << decoded.error().message());
   return Heard{voice->path, decoded->sender_session, decoded->frame_number, decoded->target_or_context,
-               Bytes(decoded->opus.begin(), decoded->opus.end())};
+               Bytes(decoded->opus.begin(), decoded->opus.end()), decoded->volume_adjustment};
 }
 
 void hears_nothing(MumbleTestClient& client, const char* who) {
@@ -120,6 +121,29 @@ void set_flags(MumbleTestClient& actor, std::uint32_t target, const MumbleProto:
   };
   const auto done = actor.wait_for<MumbleProto::UserState>(carries, deadline_in(kStep));
   REQUIRE_MESSAGE(done.has_value(), "no UserState for " << target);
+}
+
+// Sends UserState{listening_volume_adjustment {channel, factor}} for the client itself and waits
+// for the echo; returns the factor the server says applies, nullopt when the echo names none.
+std::optional<float> set_listener_volume(MumbleTestClient& client, std::uint32_t channel,
+                                         float factor) {
+  MumbleProto::UserState request;
+  request.set_session(client.session());
+  auto* adjustment = request.add_listening_volume_adjustment();
+  adjustment->set_listening_channel(channel);
+  adjustment->set_volume_adjustment(factor);
+  client.send(request, deadline_in(kStep));
+  const auto echo = client.wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == client.session() && s.actor() == client.session() &&
+               s.listening_channel_add_size() == 0;
+      },
+      deadline_in(kStep));
+  REQUIRE_MESSAGE(echo.has_value(), "no echo of the listener volume for channel " << channel);
+  for (const auto& echoed : echo->listening_volume_adjustment()) {
+    if (echoed.listening_channel() == channel) return echoed.volume_adjustment();
+  }
+  return std::nullopt;
 }
 
 // The server's own counters, as logged when it shuts down.
@@ -374,6 +398,62 @@ TEST_SUITE("voice") {
     REQUIRE(at_bystander.has_value());
     CHECK(at_bystander->context == 0);
     hears_nothing(*alice.client, "alice (the listener talks in its own channel)");
+  }
+
+  TEST_CASE("a 1.5 listener's volume comes with its context 3 voice, and only it learns it") {
+    auto server = start_with_superuser(voice_options());
+    auto admin = log_in_superuser(*server);
+    const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
+    auto alice = join(*server, "alice");
+    auto listener = join(*server, "listener", true, {1, 5, 0});
+    auto member = join(*server, "member", true, {1, 5, 0});
+    enter(*alice.client, hall);
+    enter(*member.client, hall);
+
+    // Adding a listener is confirmed to its client with the volume that applies: 1.0.
+    MumbleProto::UserState listen;
+    listen.set_session(listener.client->session());
+    listen.add_listening_channel_add(hall);
+    listener.client->send(listen, deadline_in(kStep));
+    const auto added = listener.client->wait_for<MumbleProto::UserState>(
+        [&](const MumbleProto::UserState& s) {
+          return s.session() == listener.client->session() && s.listening_channel_add_size() == 1;
+        },
+        deadline_in(kStep));
+    REQUIRE_MESSAGE(added.has_value(), "listening_channel_add was not confirmed");
+    REQUIRE(added->listening_volume_adjustment_size() == 1);
+    CHECK(added->listening_volume_adjustment(0).volume_adjustment() == 1.0F);
+
+    CHECK(set_listener_volume(*listener.client, hall, 0.5F) == 0.5F);
+    const Bytes opus = opus_frame(21);
+    speak(*alice.client, opus, 0);
+    const auto heard = hear(*listener.client);
+    REQUIRE(heard.has_value());
+    CHECK(heard->context == 3);
+    CHECK(heard->volume == 0.5F);
+    CHECK(heard->opus == opus);
+    // A member of the hall hears the same talk unchanged.
+    const auto at_member = hear(*member.client);
+    REQUIRE(at_member.has_value());
+    CHECK(at_member->context == 0);
+    CHECK(at_member->volume == 1.0F);
+
+    // A factor out of range is refused: the echo says 0.5 still applies, and it does.
+    CHECK(set_listener_volume(*listener.client, hall, 1000.0F) == 0.5F);
+    CHECK(set_listener_volume(*listener.client, 0, 2.0F) == std::nullopt);  // not listening there
+    speak(*alice.client, opus, 1);
+    const auto again = hear(*listener.client);
+    REQUIRE(again.has_value());
+    CHECK(again->volume == 0.5F);
+    CHECK(hear(*member.client).has_value());
+
+    // Nobody else was told any volume (Murmur's broadcastlistenervolumeadjustments = false).
+    for (auto* other : {alice.client.get(), member.client.get(), admin.client.get()}) {
+      const auto told = other->wait_for<MumbleProto::UserState>(
+          [](const MumbleProto::UserState& s) { return s.listening_volume_adjustment_size() > 0; },
+          deadline_in(std::chrono::milliseconds(100)));
+      CHECK_FALSE(told.has_value());
+    }
   }
 
   TEST_CASE("a replayed and a tampered datagram are dropped") {

@@ -16,7 +16,7 @@ TEST_SUITE("state.accounts") {
   }
 
   TEST_CASE("new accounts take the lowest free id above 0 and unique names and certificates") {
-    AccountRegistry accounts{{Account{0, "SuperUser", "", "x", {}, {}}, Account{2, "bob", "bb", "", {}, {}}}};
+    AccountRegistry accounts{{Account{0, "SuperUser", "", "x", {}, {}, {}}, Account{2, "bob", "bb", "", {}, {}, {}}}};
     CHECK(accounts.find(kSuperUserId)->password_hash == "x");
     CHECK(accounts.add("alice", "aa") == UserId{1});
     CHECK(accounts.add("carol", "cc") == UserId{3});
@@ -24,6 +24,18 @@ TEST_SUITE("state.accounts") {
     CHECK_FALSE(accounts.add("dave", "bb").has_value());
     CHECK(accounts.find_by_cert("cc")->name == "carol");
     CHECK(accounts.find_by_cert("") == nullptr);
+  }
+
+  TEST_CASE("accounts stop listening to removed channels, and keep the others") {
+    AccountRegistry accounts;
+    const UserId alice = *accounts.add("alice", "aa");
+    accounts.find_mutable(alice)->listening.insert(3, 0.5F);
+    accounts.find_mutable(alice)->listening.insert(4, 2.0F);
+    accounts.find_mutable(kSuperUserId)->listening.insert(3);
+    accounts.forget_listened({3, 8});
+    CHECK(accounts.find(alice)->listening.size() == 1);
+    CHECK(accounts.find(alice)->listening.volume(4) == 2.0F);
+    CHECK(accounts.find(kSuperUserId)->listening.empty());
   }
 
   TEST_CASE("rename refuses a name another account holds; remove frees the id") {

@@ -175,7 +175,7 @@ TEST_CASE("removing a channel relocates its users upwards and drops listeners") 
   CHECK(f.get(in_c).channel == kRootChannel);  // A refused Enter, so one level further up
   CHECK(f.get(in_b).channel == kRootChannel);
   CHECK(removal->listeners_dropped == std::vector<std::pair<SessionId, ChannelId>>{{outside, c}});
-  CHECK(f.get(outside).listening == std::set<ChannelId>{other});
+  CHECK(f.get(outside).listening == ListenedChannels{other});
   CHECK(f.state.remove_channel(kRootChannel).error() == StateError::RootImmutable);
   CHECK(f.state.remove_channel(b).error() == StateError::UnknownChannel);
 }

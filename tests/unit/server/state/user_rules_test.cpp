@@ -67,6 +67,10 @@ TEST_CASE("names, SuperUser and self-only fields") {
   plugin.plugin_data = true;
   CHECK(check_user_state(f.state, alice, bob, plugin).ignored());
   CHECK(check_user_state(f.state, alice, 999, plugin).ignored());
+  UserStateRequest volume;
+  volume.changes_listener_volume = true;
+  CHECK(check_user_state(f.state, alice, alice, volume).allowed());
+  CHECK(check_user_state(f.state, alice, bob, volume).ignored());
 }
 
 TEST_CASE("mute, deaf, suppress and priority speaker need MuteDeafen; suppress only clears") {

@@ -84,6 +84,7 @@ TEST_SUITE("store") {
     CHECK(loaded.acls == written.acls);
     CHECK(loaded.groups == written.groups);
     CHECK(loaded.users == written.users);
+    CHECK(loaded.listeners == written.listeners);
     CHECK(loaded.bans == written.bans);
     CHECK(loaded.settings == written.settings);
     CHECK(loaded == written);
@@ -150,6 +151,49 @@ TEST_SUITE("store") {
     CHECK(state.users[1].last_channel == 3u);
     CHECK(state.bans.empty());
     CHECK(state.settings.count("empty") == 0);
+  }
+
+  TEST_CASE("listeners: upsert sets the volume, and go with their user or channel") {
+    TempDir dir;
+    Database db{dir / "plenum.sqlite"};
+    write_state(db, plenum::test::sample_stored_state());
+    db.upsert_listener({7, 2, 0.25F});
+    db.upsert_listener({9, 3, 1.0F});
+    db.remove_listener(7, 3);
+    db.remove_listener(7, 99);  // nothing to remove: no error
+    CHECK(db.load().listeners ==
+          std::vector<ListenerRecord>{{7, 2, 0.25F}, {9, 1, 2.0F}, {9, 3, 1.0F}});
+    // Unknown users and channels break the foreign keys; nothing is written.
+    CHECK_THROWS_AS(db.upsert_listener({42, 1, 1.0F}), StoreError);
+    CHECK_THROWS_AS(db.upsert_listener({7, 42, 1.0F}), StoreError);
+    db.remove_channel(1);  // and its subchannel 2
+    CHECK(db.load().listeners == std::vector<ListenerRecord>{{9, 3, 1.0F}});
+    db.remove_user(9);
+    CHECK(db.load().listeners.empty());
+  }
+
+  TEST_CASE("a version 1 file gains the listener table and keeps everything it held") {
+    TempDir dir;
+    const auto file = dir / "plenum.sqlite";
+    StoredState written = plenum::test::sample_stored_state();
+    written.listeners.clear();
+    {
+      Database db{file};
+      write_state(db, written);
+    }
+    // Back to exactly what a version 1 server left: migration 2 only adds the table and index.
+    raw_sql(file, "DROP TABLE channel_listeners; PRAGMA user_version = 1");
+    {
+      sqlite3* raw = nullptr;
+      REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+      CHECK(schema_version(raw) == 1);
+      sqlite3_close(raw);
+    }
+    Database upgraded{file};
+    CHECK(upgraded.schema_version() == latest_schema_version());
+    CHECK(upgraded.load() == written);
+    upgraded.upsert_listener({7, 1, 0.5F});
+    CHECK(upgraded.load().listeners == std::vector<ListenerRecord>{{7, 1, 0.5F}});
   }
 
   TEST_CASE("user names are unique ignoring case; a clash changes nothing") {

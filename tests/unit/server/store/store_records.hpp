@@ -29,6 +29,7 @@ inline server::store::StoredState sample_stored_state() {
       {7, "Alice", "0123456789abcdef0123456789abcdef01234567", "", 1, "hello"},
       {9, "J\xC3\xBCrgen", "fedcba9876543210fedcba9876543210fedcba98", "", std::nullopt, ""},
   };
+  state.listeners = {{7, 2, 0.5F}, {7, 3, 1.0F}, {9, 1, 2.0F}};
   BanAddress v4_mapped;
   v4_mapped.bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 192, 0, 2, 7};
   v4_mapped.mask_bits = 120;
@@ -57,6 +58,7 @@ inline void write_state(server::store::Database& db, const server::store::Stored
     db.replace_channel_acl(channel.id, acls, groups);
   }
   for (const RegisteredUser& user : state.users) db.upsert_user(user);
+  for (const ListenerRecord& listener : state.listeners) db.upsert_listener(listener);
   db.replace_bans(state.bans);
   for (const auto& [key, value] : state.settings) db.set_setting(key, value);
 }

@@ -287,6 +287,46 @@ TEST_SUITE("voice.routing") {
     CHECK(f.route(alice, 1) == std::vector<Delivery>{{dave, AudioContext::Whisper}});
   }
 
+  TEST_CASE("listeners hear with their volume, and through several channels the loudest wins") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    const ChannelId annex = f.channel(kRootChannel, "Annex");
+    const ChannelId lobby = f.channel(kRootChannel, "Lobby");
+    REQUIRE(f.state.channels().link(hall, annex));
+    const SessionId alice = f.user("alice", hall);
+    const SessionId carol = f.user("carol", lobby);
+    const SessionId dave = f.user("dave", lobby);
+    const SessionId erin = f.user("erin", lobby);
+    f.user_of(carol).listening.insert(hall, 0.5F);
+    f.user_of(carol).listening.insert(annex, 2.0F);
+    f.user_of(dave).listening.insert(annex, 0.25F);
+    f.user_of(erin).listening.insert(hall, 4.0F);
+    f.user_of(erin).listening.insert(annex);
+    const auto snapshot = f.snapshot();
+    CHECK(std::vector<ChannelListener>(snapshot->channel_listeners_of(hall).begin(),
+                                       snapshot->channel_listeners_of(hall).end()) ==
+          std::vector<ChannelListener>{{carol, lobby, 0.5F}, {erin, lobby, 4.0F}});
+    const std::vector<Delivery> loudest{{carol, AudioContext::Listen, 2.0F},
+                                        {dave, AudioContext::Listen, 0.25F},
+                                        {erin, AudioContext::Listen, 4.0F}};
+    CHECK(f.route(alice, 0) == loudest);
+    f.targets[alice][1] = to_channel(1, hall, true, false);
+    CHECK(f.route(alice, 1) == loudest);
+
+    SUBCASE("heard only through one channel: that channel's volume") {
+      f.targets[alice][2] = to_channel(2, hall, false, false);
+      CHECK(f.route(alice, 2) == std::vector<Delivery>{{carol, AudioContext::Listen, 0.5F},
+                                                       {erin, AudioContext::Listen, 4.0F}});
+    }
+    SUBCASE("a listener also whispered to hears the whisper unchanged") {
+      MumbleProto::VoiceTarget both = to_channel(3, hall, false, false);
+      both.add_targets()->add_session(carol);
+      f.targets[alice][3] = both;
+      CHECK(f.route(alice, 3) == std::vector<Delivery>{{carol, AudioContext::Whisper, 1.0F},
+                                                       {erin, AudioContext::Listen, 4.0F}});
+    }
+  }
+
   TEST_CASE("a group-restricted shout reaches only listeners in the group") {
     Routing f;
     const ChannelId hall = f.channel(kRootChannel, "Hall");

@@ -6,6 +6,7 @@
 #include "unit/server/voice/recording_link.hpp"
 
 #include "protocol/control_message.hpp"
+#include "protocol/voice_packet.hpp"
 
 #include <doctest/doctest.h>
 
@@ -27,6 +28,7 @@ using FakeLink = testing::RecordingLink;
 
 struct Client {
   SessionId session = 0;
+  protocol::UdpFormat format = protocol::UdpFormat::Legacy;
   udp::endpoint endpoint;
   CryptStateOCB2 crypt;
 };
@@ -73,14 +75,15 @@ struct TwoShards {
   const VoiceCounters& counters(std::size_t shard) { return shards[shard]->counters; }
 
   // A session in the root channel, added to both shards as VoicePlane does (one HomeSlot).
-  Client& add(SessionId session) {
+  Client& add(SessionId session, protocol::UdpFormat format = protocol::UdpFormat::Legacy) {
     auto server = CryptStateOCB2::generate();
-    AddVoiceSession add{session, server.key(), server.encrypt_iv(), server.decrypt_iv(),
-                        protocol::UdpFormat::Legacy, ip_key(make_address("127.0.0.1"))};
+    AddVoiceSession add{session, server.key(), server.encrypt_iv(), server.decrypt_iv(), format,
+                        ip_key(make_address("127.0.0.1"))};
     auto home = std::make_shared<HomeSlot>();
     for (auto& shard : shards) shard->relay->add_session(add, home, now);
     Client& client = clients[session];
     client.session = session;
+    client.format = format;
     client.endpoint = udp::endpoint(make_address("127.0.0.1"), static_cast<std::uint16_t>(40000 + session));
     REQUIRE(client.crypt.set_key(server.key(), server.decrypt_iv(), server.encrypt_iv()));
     snapshot->speakers[session] = SpeakerRoutes{0, false, {0}, {}};
@@ -142,7 +145,9 @@ struct TwoShards {
   }
 
   void ping(std::size_t shard, Client& client) {
-    send(shard, client, bytes({0x20, 0x01}));
+    // Legacy: type 1 << 5, then a varint timestamp; protobuf: type 1, then Ping{timestamp = 1}.
+    send(shard, client,
+         client.format == protocol::UdpFormat::Legacy ? bytes({0x20, 0x01}) : bytes({0x01, 0x08, 0x01}));
     const auto replies = take_udp(client);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].first == shard);
@@ -202,6 +207,36 @@ TEST_SUITE("voice.shards") {
     CHECK(f.counters(1).encodings == 0);
     CHECK(f.counters(0).shard_out == 5);
     CHECK(f.take_udp(alice).empty());
+  }
+
+  TEST_CASE("listeners on another shard get their own volumes, also past the kept volume encodings") {
+    TwoShards f;
+    Client& alice = f.add(1);
+    f.ping(0, alice);
+    // Six distinct factors (two more than the relay keeps encoded) and a repeat, all homed on
+    // shard 1, listening to alice's channel from channel 5.
+    const std::vector<float> volumes{0.25F, 0.5F, 0.75F, 1.5F, 2.0F, 3.0F, 0.5F};
+    for (std::size_t i = 0; i < volumes.size(); ++i) {
+      const auto session = static_cast<SessionId>(10 + i);
+      f.add(session, protocol::UdpFormat::Protobuf);
+      f.snapshot->speakers[session].channel = 5;
+      std::erase(f.snapshot->listeners[0], session);
+      f.snapshot->channel_listeners[0].push_back({session, 5, volumes[i]});
+      f.ping(1, f.clients[session]);
+    }
+    for (unsigned frame = 0; frame < 2; ++frame) {
+      f.send(0, alice, voice(frame));
+      f.drain(1);
+      for (std::size_t i = 0; i < volumes.size(); ++i) {
+        const auto got = f.take_udp(f.clients[static_cast<SessionId>(10 + i)]);
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].first == 1);
+        const auto decoded = protocol::decode_protobuf_voice(got[0].second, protocol::Direction::ToClient);
+        REQUIRE(decoded.has_value());
+        CHECK(decoded->target_or_context == 3);
+        CHECK(decoded->volume_adjustment == volumes[i]);
+      }
+    }
   }
 
   TEST_CASE("a listener that never sent UDP gets the tunnel from the speaker's shard") {

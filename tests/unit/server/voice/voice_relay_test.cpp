@@ -414,6 +414,69 @@ TEST_SUITE("voice.relay") {
     CHECK(f.take_udp(bob).empty());
   }
 
+  TEST_CASE("protobuf listeners get their volume with context 3, legacy ones and members none") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2, UdpFormat::Protobuf);  // a member of alice's channel
+    // Listeners of the root channel, sitting in channel 5, with their volumes.
+    const std::vector<std::pair<SessionId, float>> listening{
+        {3, 0.5F}, {4, 0.5F}, {5, 2.0F}, {6, 1.0F}, {7, 0.5F}};
+    for (const auto& [session, volume] : listening) {
+      f.add(session, session == 7 ? UdpFormat::Legacy : UdpFormat::Protobuf);
+      f.snapshot->speakers[session].channel = 5;
+      f.snapshot->speakers[session].normal_channels = {5};
+      f.snapshot->channel_listeners[0].push_back({session, 5, volume});
+    }
+    f.snapshot->listeners[0] = {1, 2};
+    for (auto& [session, client] : f.clients) f.ping(client);
+    f.from(alice, kVoice);
+
+    const auto heard = [&](SessionId session) {
+      const auto got = f.take_udp(f.clients[session]);
+      REQUIRE(got.size() == 1);
+      auto decoded = protocol::decode_protobuf_voice(got[0], protocol::Direction::ToClient);
+      REQUIRE(decoded.has_value());
+      CHECK(decoded->sender_session == 1);
+      return std::pair{decoded->target_or_context, decoded->volume_adjustment};
+    };
+    CHECK(heard(2) == std::pair{std::uint8_t{0}, 1.0F});
+    CHECK(heard(3) == std::pair{std::uint8_t{3}, 0.5F});
+    CHECK(heard(4) == std::pair{std::uint8_t{3}, 0.5F});
+    CHECK(heard(5) == std::pair{std::uint8_t{3}, 2.0F});
+    CHECK(heard(6) == std::pair{std::uint8_t{3}, 1.0F});
+    // The legacy format has no volume field: the same bytes as any legacy listener gets.
+    CHECK(f.take_udp(f.clients[7]) == std::vector<Bytes>{heard_from(1, 0x83)});
+    // Protobuf context 0, protobuf context 3 at 1.0, at 0.5 (shared), at 2.0; legacy context 3.
+    CHECK(f.counters.encodings == 5);
+    CHECK(f.take_udp(alice).empty());
+    CHECK(f.take_udp(bob).empty());
+  }
+
+  TEST_CASE("more distinct listener volumes than kept encodings: each listener still gets its own") {
+    Relay f;
+    Client& alice = f.add(1);
+    const std::vector<float> volumes{0.25F, 0.5F, 0.75F, 1.5F, 2.0F, 3.0F, 4.0F, 0.5F, 8.0F, 0.25F};
+    for (std::size_t i = 0; i < volumes.size(); ++i) {
+      const auto session = static_cast<SessionId>(10 + i);
+      f.add(session, UdpFormat::Protobuf);
+      f.snapshot->speakers[session].channel = 5;
+      f.snapshot->channel_listeners[0].push_back({session, 5, volumes[i]});
+    }
+    f.snapshot->listeners[0] = {1};
+    for (auto& [session, client] : f.clients) f.ping(client);
+    for (int packet = 0; packet < 2; ++packet) {
+      f.from(alice, kVoice);
+      for (std::size_t i = 0; i < volumes.size(); ++i) {
+        const auto got = f.take_udp(f.clients[static_cast<SessionId>(10 + i)]);
+        REQUIRE(got.size() == 1);
+        const auto decoded = protocol::decode_protobuf_voice(got[0], protocol::Direction::ToClient);
+        REQUIRE(decoded.has_value());
+        CHECK(decoded->target_or_context == 3);
+        CHECK(decoded->volume_adjustment == volumes[i]);
+      }
+    }
+  }
+
   TEST_CASE("failing datagrams after 5 s without a good one ask the client to resync, once") {
     Relay f;
     Client& alice = f.add(1);
