@@ -92,7 +92,7 @@ constexpr std::uint32_t voice_threads_for(std::uint32_t configured, std::uint32_
   if (configured != 0) return configured;
   if (cores <= 2) return 1;
   return cores - 1 < 4 ? cores - 1 : 4;
-};
+}
 
 // [plenary]: defaults for channels that have no per-channel setting in the database.
 struct PlenaryConfig {

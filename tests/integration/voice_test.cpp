@@ -107,6 +107,23 @@ void enter(MumbleTestClient& client, std::uint32_t channel) {
   REQUIRE_MESSAGE(moved.has_value(), "could not enter channel " << channel);
 }
 
+// Adds `channel` to the client's own listeners and returns the server's confirmation; once it
+// arrives, the voice plane routes with the listener in place.
+MumbleProto::UserState start_listening(MumbleTestClient& client, std::uint32_t channel) {
+  MumbleProto::UserState listen;
+  listen.set_session(client.session());
+  listen.add_listening_channel_add(channel);
+  client.send(listen, deadline_in(kStep));
+  const auto confirmed = client.wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.session() == client.session() && s.listening_channel_add_size() == 1 &&
+               s.listening_channel_add(0) == channel;
+      },
+      deadline_in(kStep));
+  REQUIRE_MESSAGE(confirmed.has_value(), "listening_channel_add was not confirmed");
+  return *confirmed;
+}
+
 // Sets the client's own flags (or, as `actor`, another user's) and waits for the broadcast that
 // carries them; once it arrives, the voice plane routes by the new flags.
 void set_flags(MumbleTestClient& actor, std::uint32_t target, const MumbleProto::UserState& flags) {
@@ -370,18 +387,7 @@ TEST_SUITE("voice") {
     auto bystander = join(*server, "bystander");
     enter(*alice.client, hall);
 
-    MumbleProto::UserState listen;
-    listen.set_session(listener.client->session());
-    listen.add_listening_channel_add(hall);
-    listener.client->send(listen, deadline_in(kStep));
-    // Once the server confirms, the voice plane routes with the listener in place.
-    const auto confirmed = listener.client->wait_for<MumbleProto::UserState>(
-        [&](const MumbleProto::UserState& s) {
-          return s.session() == listener.client->session() && s.listening_channel_add_size() == 1 &&
-                 s.listening_channel_add(0) == hall;
-        },
-        deadline_in(kStep));
-    REQUIRE_MESSAGE(confirmed.has_value(), "listening_channel_add was not confirmed");
+    start_listening(*listener.client, hall);
 
     const Bytes opus = opus_frame(12);
     speak(*alice.client, opus, 0);
@@ -411,18 +417,9 @@ TEST_SUITE("voice") {
     enter(*member.client, hall);
 
     // Adding a listener is confirmed to its client with the volume that applies: 1.0.
-    MumbleProto::UserState listen;
-    listen.set_session(listener.client->session());
-    listen.add_listening_channel_add(hall);
-    listener.client->send(listen, deadline_in(kStep));
-    const auto added = listener.client->wait_for<MumbleProto::UserState>(
-        [&](const MumbleProto::UserState& s) {
-          return s.session() == listener.client->session() && s.listening_channel_add_size() == 1;
-        },
-        deadline_in(kStep));
-    REQUIRE_MESSAGE(added.has_value(), "listening_channel_add was not confirmed");
-    REQUIRE(added->listening_volume_adjustment_size() == 1);
-    CHECK(added->listening_volume_adjustment(0).volume_adjustment() == 1.0F);
+    const auto added = start_listening(*listener.client, hall);
+    REQUIRE(added.listening_volume_adjustment_size() == 1);
+    CHECK(added.listening_volume_adjustment(0).volume_adjustment() == 1.0F);
 
     CHECK(set_listener_volume(*listener.client, hall, 0.5F) == 0.5F);
     const Bytes opus = opus_frame(21);

@@ -36,6 +36,14 @@ struct Routing : state::testing::StateFixture {
   }
 
   state::ConnectedUser& user_of(SessionId session) { return *state.users().find(session); }
+
+  // `channel` (inheriting ACLs) gets the group "delegates" with registered user 7 in it.
+  void add_delegates(ChannelId channel) {
+    state::ChannelGroup delegates;
+    delegates.name = "delegates";
+    delegates.add = {7};
+    REQUIRE(state.channels().set_access(channel, true, {}, {delegates}));
+  }
 };
 
 MumbleProto::VoiceTarget to_sessions(std::uint32_t id, std::initializer_list<SessionId> sessions) {
@@ -193,10 +201,7 @@ TEST_SUITE("voice.routing") {
   TEST_CASE("a shout restricted to a group reaches only the group's members") {
     Routing f;
     const ChannelId hall = f.channel(kRootChannel, "Hall");
-    state::ChannelGroup delegates;
-    delegates.name = "delegates";
-    delegates.add = {7};
-    REQUIRE(f.state.channels().set_access(hall, true, {}, {delegates}));
+    f.add_delegates(hall);
     const SessionId alice = f.user("alice");
     const SessionId bob = f.user("bob", hall, 7);
     f.user("carol", hall, 8);
@@ -330,10 +335,7 @@ TEST_SUITE("voice.routing") {
   TEST_CASE("a group-restricted shout reaches only listeners in the group") {
     Routing f;
     const ChannelId hall = f.channel(kRootChannel, "Hall");
-    state::ChannelGroup delegates;
-    delegates.name = "delegates";
-    delegates.add = {7};
-    REQUIRE(f.state.channels().set_access(hall, true, {}, {delegates}));
+    f.add_delegates(hall);
     const SessionId alice = f.user("alice");
     const SessionId bob = f.user("bob", kRootChannel, 7);
     const SessionId carol = f.user("carol", kRootChannel, 8);
