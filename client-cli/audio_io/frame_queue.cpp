@@ -26,7 +26,7 @@ bool FrameQueue::pop(std::span<float> out) {
   if (frames_.empty()) {
     return false;
   }
-  std::copy_n(frames_.front().begin(), std::min(out.size(), kFrameSamples), out.begin());
+  std::copy_n(frames_.front().begin(), std::min(out.size(), protocol::codec::kFrameSamples), out.begin());
   frames_.pop_front();
   return true;
 }
@@ -36,7 +36,7 @@ bool FrameQueue::pop_wait(std::span<float> out, std::chrono::milliseconds timeou
   if (!arrived_.wait_for(lock, timeout, [this] { return !frames_.empty(); })) {
     return false;
   }
-  std::copy_n(frames_.front().begin(), std::min(out.size(), kFrameSamples), out.begin());
+  std::copy_n(frames_.front().begin(), std::min(out.size(), protocol::codec::kFrameSamples), out.begin());
   frames_.pop_front();
   return true;
 }

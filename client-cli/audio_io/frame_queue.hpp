@@ -4,7 +4,7 @@
 // nothing and the consumer plays or sends silence. Thread-safe: one producer, one consumer.
 #pragma once
 
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/opus_codec.hpp"
 
 #include <array>
 #include <chrono>
@@ -19,7 +19,7 @@ namespace plenum::client {
 
 class FrameQueue {
  public:
-  using Frame = std::array<float, kFrameSamples>;
+  using Frame = std::array<float, protocol::codec::kFrameSamples>;
 
   explicit FrameQueue(std::size_t capacity_frames) : capacity_(capacity_frames) {}
 

@@ -1,6 +1,6 @@
 #include "client-cli/audio_io/local_audio.hpp"
 
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/opus_codec.hpp"
 
 #include <algorithm>
 
@@ -14,7 +14,7 @@ LocalAudio::LocalAudio(const LocalAudioConfig& config) {
     recorder_.emplace(*config.record);
   }
   if (config.transmit == TransmitMode::VoiceActivity) {
-    vad_.emplace(kFrameSamples, kSampleRate);
+    vad_.emplace(protocol::codec::kFrameSamples, protocol::codec::kSampleRate);
   }
   if (config.audio != AudioBackend::None && (!config.play || !config.record)) {
     AudioOpen opened = open_audio_device(config.audio, "plenum-cli");

@@ -17,7 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::uint32_t kFrameBytes = static_cast<std::uint32_t>(kFrameSamples * sizeof(float));
+constexpr std::uint32_t kFrameBytes = static_cast<std::uint32_t>(protocol::codec::kFrameSamples * sizeof(float));
 constexpr std::uint32_t kServerDefault = static_cast<std::uint32_t>(-1);
 // The microphone side holds at most 200 ms (a stalled clock drops the oldest); the speaker
 // side 100 ms. PulseAudio's own playback buffer holds 80 ms, so the speaker thread can wait up
@@ -109,7 +109,7 @@ class PulseAudioDevice final : public AudioDevice {
 
 Stream open_stream(const std::string& application, pa_stream_direction_t direction,
                    const char* name, std::string* error_text) {
-  const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, static_cast<std::uint32_t>(kSampleRate), 1};
+  const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, static_cast<std::uint32_t>(protocol::codec::kSampleRate), 1};
   pa_buffer_attr attr{};
   attr.maxlength = kServerDefault;
   attr.tlength = direction == PA_STREAM_PLAYBACK ? kPlaybackBufferBytes : kServerDefault;

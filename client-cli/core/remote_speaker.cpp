@@ -10,11 +10,11 @@ constexpr std::size_t kSamplesPerUnit = 480;  // 10 ms at 48 kHz
 }  // namespace
 
 bool RemoteSpeaker::push(const ReceivedVoice& voice, Clock::time_point arrival) {
-  const std::size_t samples = opus_packet_samples(voice.opus);
+  const std::size_t samples = protocol::codec::opus_packet_samples(voice.opus);
   if (samples == 0) {
     return false;
   }
-  OwnedVoiceFrame frame;
+  protocol::codec::OwnedVoiceFrame frame;
   frame.seq = voice.frame_number;
   frame.units = static_cast<std::uint32_t>(std::max<std::size_t>(samples / kSamplesPerUnit, 1));
   frame.terminator = voice.terminator;
@@ -24,22 +24,22 @@ bool RemoteSpeaker::push(const ReceivedVoice& voice, Clock::time_point arrival) 
 }
 
 bool RemoteSpeaker::refill(Clock::time_point now) {
-  const JitterBuffer::Playout playout = jitter_.next(now);
+  const protocol::codec::JitterBuffer::Playout playout = jitter_.next(now);
   const std::size_t samples = playout.units * kSamplesPerUnit;
   std::size_t decoded = 0;
   switch (playout.kind) {
-    case JitterBuffer::Playout::Kind::Silence:
+    case protocol::codec::JitterBuffer::Playout::Kind::Silence:
       return false;
-    case JitterBuffer::Playout::Kind::Frame:
+    case protocol::codec::JitterBuffer::Playout::Kind::Frame:
       decoded = decoder_.decode(playout.frame->opus, scratch_);
       if (decoded == 0) {
         decoded = decoder_.conceal(samples, scratch_);
       }
       break;
-    case JitterBuffer::Playout::Kind::Fec:
+    case protocol::codec::JitterBuffer::Playout::Kind::Fec:
       decoded = decoder_.decode_fec(playout.frame->opus, samples, scratch_);
       break;
-    case JitterBuffer::Playout::Kind::Conceal:
+    case protocol::codec::JitterBuffer::Playout::Kind::Conceal:
       decoded = decoder_.conceal(samples, scratch_);
       break;
   }

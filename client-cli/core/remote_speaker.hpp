@@ -3,8 +3,8 @@
 // mixed. Owned by the VoiceReceiver, on the audio executor.
 #pragma once
 
-#include "client-cli/core/jitter_buffer.hpp"
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/jitter_buffer.hpp"
+#include "protocol/codec/opus_codec.hpp"
 #include "client-cli/core/received_voice.hpp"
 
 #include <array>
@@ -18,7 +18,7 @@ class RemoteSpeaker {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit RemoteSpeaker(JitterConfig config) : jitter_(config) {}
+  explicit RemoteSpeaker(protocol::codec::JitterConfig config) : jitter_(config) {}
 
   // False when the packet is not a valid Opus packet (dropped).
   bool push(const ReceivedVoice& voice, Clock::time_point arrival);
@@ -26,15 +26,15 @@ class RemoteSpeaker {
   bool mix_into(std::span<float> mix, Clock::time_point now);
 
   bool talking() const noexcept { return talking_; }
-  const JitterBuffer& jitter() const noexcept { return jitter_; }
+  const protocol::codec::JitterBuffer& jitter() const noexcept { return jitter_; }
 
  private:
   bool refill(Clock::time_point now);
 
-  JitterBuffer jitter_;
-  OpusVoiceDecoder decoder_;
+  protocol::codec::JitterBuffer jitter_;
+  protocol::codec::OpusVoiceDecoder decoder_;
   std::vector<float> pending_;  // decoded, not yet mixed
-  std::array<float, kMaxFrameSamples> scratch_{};
+  std::array<float, protocol::codec::kMaxFrameSamples> scratch_{};
   bool talking_ = false;
 };
 

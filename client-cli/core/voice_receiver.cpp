@@ -4,7 +4,7 @@
 
 namespace plenum::client {
 
-void accumulate(JitterStats& a, const JitterStats& b) {
+void accumulate(protocol::codec::JitterStats& a, const protocol::codec::JitterStats& b) {
   a.received += b.received;
   a.late += b.late;
   a.lost += b.lost;

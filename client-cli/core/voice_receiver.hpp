@@ -2,7 +2,7 @@
 // the audio side (headless loop or TUI), on the connection's executor; the clock is passed in.
 #pragma once
 
-#include "client-cli/core/jitter_buffer.hpp"
+#include "protocol/codec/jitter_buffer.hpp"
 #include "client-cli/core/received_voice.hpp"
 #include "client-cli/core/remote_speaker.hpp"
 
@@ -17,14 +17,14 @@ namespace plenum::client {
 struct ReceiveStats {
   std::uint64_t packets = 0;   // voice packets handed in (invalid ones included)
   std::uint64_t invalid = 0;   // not an Opus packet
-  JitterStats jitter;          // summed over speakers; jitter_ms is the largest
+  protocol::codec::JitterStats jitter;          // summed over speakers; jitter_ms is the largest
 };
 
 class VoiceReceiver {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit VoiceReceiver(JitterConfig config = {}) : config_(config) {}
+  explicit VoiceReceiver(protocol::codec::JitterConfig config = {}) : config_(config) {}
 
   void on_voice(const ReceivedVoice& voice, Clock::time_point arrival);
   // Mixes the next 20 ms of every speaker into out (kFrameSamples, cleared first), clipped to
@@ -39,7 +39,7 @@ class VoiceReceiver {
   ReceiveStats stats() const;
 
  private:
-  JitterConfig config_;
+  protocol::codec::JitterConfig config_;
   std::map<std::uint32_t, std::unique_ptr<RemoteSpeaker>> speakers_;
   ReceiveStats retired_;  // counters of speakers already forgotten
   std::uint64_t packets_ = 0;
@@ -48,6 +48,6 @@ class VoiceReceiver {
 };
 
 // Adds b's counters to a (jitter_ms: the larger).
-void accumulate(JitterStats& a, const JitterStats& b);
+void accumulate(protocol::codec::JitterStats& a, const protocol::codec::JitterStats& b);
 
 }  // namespace plenum::client

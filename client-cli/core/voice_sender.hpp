@@ -3,7 +3,7 @@
 // the connection's executor.
 #pragma once
 
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/opus_codec.hpp"
 #include "client-cli/core/voice_path.hpp"
 #include "protocol/bytes.hpp"
 
@@ -50,7 +50,7 @@ class VoiceSender {
   std::uint64_t packets() const noexcept { return packets_; }
 
  private:
-  OpusVoiceEncoder encoder_;
+  protocol::codec::OpusVoiceEncoder encoder_;
   int requested_;
   std::uint64_t next_frame_ = 0;
   std::uint64_t packets_ = 0;

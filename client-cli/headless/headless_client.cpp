@@ -157,7 +157,7 @@ void HeadlessClient::tick(Clock::time_point now) {
 }
 
 void HeadlessClient::transmit_frame() {
-  std::array<float, kFrameSamples> frame{};
+  std::array<float, protocol::codec::kFrameSamples> frame{};
   bool last = false;
   if (config_.audio.play) {
     if (!local_.next_play_frame(frame, /*loop=*/false, last)) {

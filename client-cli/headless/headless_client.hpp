@@ -34,7 +34,7 @@ struct HeadlessConfig {
   std::optional<std::filesystem::path> stats;
   std::optional<double> duration_s;
   int bitrate_bps = kDefaultBitrate;
-  JitterConfig jitter{std::chrono::milliseconds(60), std::chrono::milliseconds(400)};
+  protocol::codec::JitterConfig jitter{std::chrono::milliseconds(60), std::chrono::milliseconds(400)};
 };
 
 class HeadlessClient final : private ConnectionListener {
@@ -73,7 +73,7 @@ class HeadlessClient final : private ConnectionListener {
   VoiceReceiver receiver_;
   VoiceSender sender_;
   LocalAudio local_;
-  std::array<float, kFrameSamples> mix_{};
+  std::array<float, protocol::codec::kFrameSamples> mix_{};
 
   // Others.
   bool transmitting_ = false;

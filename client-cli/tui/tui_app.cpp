@@ -162,7 +162,7 @@ void TuiApp::tick() {
     add_chat(fmt::format("audio: {}; running without audio", *failure));
   }
   // The microphone is drained every tick, so talking starts with fresh audio.
-  std::array<float, kFrameSamples> frame{};
+  std::array<float, protocol::codec::kFrameSamples> frame{};
   const bool captured = !local_.has_play() && local_.capture(frame);
   if ((may_transmit() || transmitting_) && (captured || local_.has_play())) {
     bool last = false;  // --play loops in the TUI

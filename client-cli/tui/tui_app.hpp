@@ -82,7 +82,7 @@ class TuiApp final : private ConnectionListener {
   VoiceSender sender_;
   LocalAudio local_;
   std::optional<Screen> screen_;
-  std::array<float, kFrameSamples> mix_{};
+  std::array<float, protocol::codec::kFrameSamples> mix_{};
 
   // Others.
   InputLine input_;

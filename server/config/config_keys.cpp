@@ -234,6 +234,12 @@ std::vector<ConfigKey> make_keys() {
   // Opus's own bitrate range.
   keys.push_back(
       number_key("plenary.mix_bitrate", PLENUM_FIELD(plenary.mix_bitrate_bps), 6000, 510000));
+  keys.push_back(
+      number_key("plenary.gate", PLENUM_FIELD(plenary.gate_db_below_full_scale), 0, 90));
+  keys.push_back(enum_key(
+      "plenary.transmit", PLENUM_FIELD(plenary.transmit), parse_transmit_policy,
+      [](TransmitPolicy p) { return to_string(p); }, "any|vad|ptt|auto"));
+  keys.push_back(number_key("plenary.auto_ptt", PLENUM_FIELD(plenary.auto_ptt_open_mics), 1, 1000));
   return keys;
 }
 

@@ -21,6 +21,28 @@ std::optional<ListenerMode> parse_listener_mode(std::string_view text) noexcept 
   return std::nullopt;
 }
 
+std::string_view to_string(TransmitPolicy policy) noexcept {
+  switch (policy) {
+    case TransmitPolicy::Any:
+      return "any";
+    case TransmitPolicy::Vad:
+      return "vad";
+    case TransmitPolicy::Ptt:
+      return "ptt";
+    case TransmitPolicy::Auto:
+      return "auto";
+  }
+  return "?";
+}
+
+std::optional<TransmitPolicy> parse_transmit_policy(std::string_view text) noexcept {
+  for (const TransmitPolicy policy :
+       {TransmitPolicy::Any, TransmitPolicy::Vad, TransmitPolicy::Ptt, TransmitPolicy::Auto}) {
+    if (text == to_string(policy)) return policy;
+  }
+  return std::nullopt;
+}
+
 std::optional<log::Level> parse_log_level(std::string_view text) noexcept {
   for (const log::Level level :
        {log::Level::Debug, log::Level::Info, log::Level::Warn, log::Level::Error}) {

@@ -22,6 +22,12 @@ inline constexpr std::string_view kDefaultChannelNamePattern = R"([ -=\w\#\[\]\{
 enum class ListenerMode : std::uint8_t { All, TopK, Mix };
 std::string_view to_string(ListenerMode mode) noexcept;
 std::optional<ListenerMode> parse_listener_mode(std::string_view text) noexcept;
+// A channel's transmit policy (DESIGN.md §4, `/channel transmit`): `any` takes microphones as
+// they come; `vad` suggests voice activation to clients; `ptt` suggests push-to-talk and stops
+// microphones left open; `auto` is `any` until too many microphones are open at once, then `ptt`.
+enum class TransmitPolicy : std::uint8_t { Any, Vad, Ptt, Auto };
+std::string_view to_string(TransmitPolicy policy) noexcept;
+std::optional<TransmitPolicy> parse_transmit_policy(std::string_view text) noexcept;
 std::optional<log::Level> parse_log_level(std::string_view text) noexcept;
 
 struct NetworkConfig {
@@ -99,6 +105,12 @@ struct PlenaryConfig {
   ListenerMode mode = ListenerMode::All;  // mode
   std::uint32_t topk = 4;                 // topk: speakers forwarded in topk mode
   std::uint32_t mix_bitrate_bps = 16000;  // mix_bitrate: Opus bitrate of the mix stream
+  // gate: dB below full scale under which the voice gate never opens (the speaker's adaptive
+  // noise floor may hold it higher). 50 lets a quiet headset through and keeps room hum out.
+  std::uint32_t gate_db_below_full_scale = 50;
+  TransmitPolicy transmit = TransmitPolicy::Any;  // transmit
+  // auto_ptt: `auto` channels switch to push-to-talk above this many open microphones at once.
+  std::uint32_t auto_ptt_open_mics = 12;
   bool operator==(const PlenaryConfig&) const = default;
 };
 

@@ -4,6 +4,7 @@
 
 #include "server/state/acl_entry.hpp"
 #include "server/state/ids.hpp"
+#include "server/state/plenary_settings.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,7 @@ struct Channel {
   std::int32_t position = 0;   // sort weight among siblings
   std::uint32_t max_users = 0;  // 0: the server's usersperchannel applies
   bool temporary = false;       // not stored; removed when its last user leaves
+  PlenarySettings plenary;      // DESIGN.md §4: engine and floor settings of this channel
 
   bool inherit_acls = true;  // false: evaluation restarts from the baseline here
   std::vector<AclEntry> acls;  // in evaluation order

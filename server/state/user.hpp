@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/bytes.hpp"
+#include "server/config/server_config.hpp"
 #include "server/state/acl.hpp"
 #include "server/state/ids.hpp"
 #include "server/state/listened_channels.hpp"
@@ -35,6 +36,8 @@ struct ConnectedUser {
   std::string comment;
   protocol::Bytes texture;
   ListenedChannels listening;  // 1.4+ channel listeners, 1.5+ with their volumes
+  // `/mode`, the context action or plenum-cli's --mode; unset: the channel's mode applies.
+  std::optional<config::ListenerMode> listener_mode;
 
   std::uint64_t version = 0;  // client version, v2 encoding (protocol/version.hpp); 0 = unknown
   std::string release;

@@ -58,7 +58,7 @@ TEST_SUITE("client-cli") {
     for (float expected : {3.0F, 4.0F, 5.0F}) {
       REQUIRE(queue.pop(out));
       CHECK(out[0] == expected);
-      CHECK(out[kFrameSamples - 1] == expected);
+      CHECK(out[protocol::codec::kFrameSamples - 1] == expected);
     }
     CHECK_FALSE(queue.pop(out));
   }

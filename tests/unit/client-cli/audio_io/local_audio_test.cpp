@@ -2,7 +2,7 @@
 // what reaches --record.
 #include "client-cli/audio_io/local_audio.hpp"
 
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/opus_codec.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,7 +24,7 @@ struct Files {
 
 // 1.5 frames of a ramp, so the second frame is half file, half padding.
 std::vector<float> ramp() {
-  std::vector<float> samples(kFrameSamples + kFrameSamples / 2);
+  std::vector<float> samples(protocol::codec::kFrameSamples + protocol::codec::kFrameSamples / 2);
   for (std::size_t i = 0; i < samples.size(); ++i) {
     samples[i] = static_cast<float>(i % 100) / 200.0F;
   }
@@ -35,8 +35,8 @@ TEST_SUITE("client.audio") {
   TEST_CASE("--play is framed once with zero padding, or looped") {
     Files files;
     const std::vector<float> samples = ramp();
-    write_wav(files.dir / "in.wav", samples, kSampleRate);
-    std::array<float, kFrameSamples> frame{};
+    write_wav(files.dir / "in.wav", samples, protocol::codec::kSampleRate);
+    std::array<float, protocol::codec::kFrameSamples> frame{};
     bool last = false;
 
     LocalAudio once({files.dir / "in.wav", std::nullopt, TransmitMode::Continuous,
@@ -48,7 +48,7 @@ TEST_SUITE("client.audio") {
     CHECK(frame[10] == doctest::Approx(samples[10]).epsilon(0.001));
     REQUIRE(once.next_play_frame(frame, false, last));
     CHECK(last);
-    CHECK(frame[kFrameSamples / 2 + 10] == 0.0F);
+    CHECK(frame[protocol::codec::kFrameSamples / 2 + 10] == 0.0F);
     CHECK_FALSE(once.next_play_frame(frame, false, last));
 
     LocalAudio looped({files.dir / "in.wav", std::nullopt, TransmitMode::Continuous,
@@ -56,7 +56,7 @@ TEST_SUITE("client.audio") {
     REQUIRE(looped.next_play_frame(frame, true, last));
     REQUIRE(looped.next_play_frame(frame, true, last));
     // The second half of the second frame starts the file again.
-    CHECK(frame[kFrameSamples / 2 + 10] == doctest::Approx(samples[10]).epsilon(0.001));
+    CHECK(frame[protocol::codec::kFrameSamples / 2 + 10] == doctest::Approx(samples[10]).epsilon(0.001));
     CHECK(looped.next_play_frame(frame, true, last));
     CHECK_FALSE(last);
   }
@@ -67,7 +67,7 @@ TEST_SUITE("client.audio") {
       LocalAudio audio({std::nullopt, files.dir / "out.wav", TransmitMode::Continuous,
                         AudioBackend::None});
       CHECK(audio.recording());
-      std::array<float, kFrameSamples> heard{};
+      std::array<float, protocol::codec::kFrameSamples> heard{};
       heard.fill(0.25F);
       CHECK(audio.is_speech(heard));
       audio.output(heard);
@@ -75,13 +75,13 @@ TEST_SUITE("client.audio") {
       audio.close_recording();
     }
     const std::vector<float> recorded = read_audio_mono48k(files.dir / "out.wav");
-    REQUIRE(recorded.size() == 2 * kFrameSamples);
-    CHECK(recorded[kFrameSamples + 5] == doctest::Approx(0.25).epsilon(0.001));
+    REQUIRE(recorded.size() == 2 * protocol::codec::kFrameSamples);
+    CHECK(recorded[protocol::codec::kFrameSamples + 5] == doctest::Approx(0.25).epsilon(0.001));
   }
 
   TEST_CASE("--transmit vad judges silence as no speech") {
     LocalAudio audio({std::nullopt, std::nullopt, TransmitMode::VoiceActivity, AudioBackend::None});
-    const std::array<float, kFrameSamples> silence{};
+    const std::array<float, protocol::codec::kFrameSamples> silence{};
     bool speech = false;
     for (int i = 0; i < 50; ++i) speech = audio.is_speech(silence);
     CHECK_FALSE(speech);

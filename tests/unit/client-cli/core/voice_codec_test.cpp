@@ -16,21 +16,21 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = VoiceReceiver::Clock;
 
-std::array<float, kFrameSamples> tone_frame(std::size_t index, double hz) {
-  std::array<float, kFrameSamples> frame{};
+std::array<float, protocol::codec::kFrameSamples> tone_frame(std::size_t index, double hz) {
+  std::array<float, protocol::codec::kFrameSamples> frame{};
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    const double t = static_cast<double>(index * kFrameSamples + i) / kSampleRate;
+    const double t = static_cast<double>(index * protocol::codec::kFrameSamples + i) / protocol::codec::kSampleRate;
     frame[i] = static_cast<float>(0.3 * std::sin(2.0 * std::numbers::pi * hz * t));
   }
   return frame;
 }
 
-double energy(const std::array<float, kFrameSamples>& frame) {
+double energy(const std::array<float, protocol::codec::kFrameSamples>& frame) {
   double sum = 0.0;
   for (const float s : frame) {
     sum += static_cast<double>(s) * s;
   }
-  return sum / kFrameSamples;
+  return sum / protocol::codec::kFrameSamples;
 }
 
 struct Packet {
@@ -103,15 +103,15 @@ TEST_SUITE("client-cli") {
     CHECK(packets[2].frame_number == 4);
     CHECK_FALSE(packets[1].terminator);
     CHECK(packets[2].terminator);
-    CHECK(opus_packet_samples(packets[0].opus) == kFrameSamples);
+    CHECK(protocol::codec::opus_packet_samples(packets[0].opus) == protocol::codec::kFrameSamples);
   }
 
   TEST_CASE("receiver decodes a speaker's packets and is silent before and after") {
     VoiceSender sender;
     const auto packets = encode_tone(sender, 25, 440.0);
-    VoiceReceiver receiver(JitterConfig{40ms, 200ms});
+    VoiceReceiver receiver(protocol::codec::JitterConfig{40ms, 200ms});
     Clock::time_point now{};
-    std::array<float, kFrameSamples> out{};
+    std::array<float, protocol::codec::kFrameSamples> out{};
     CHECK_FALSE(receiver.render(out, now));
     CHECK(energy(out) == 0.0);
     double heard = 0.0;
@@ -139,7 +139,7 @@ TEST_SUITE("client-cli") {
     const auto b = encode_tone(bob, 20, 700.0);
     VoiceReceiver receiver;
     Clock::time_point now{};
-    std::array<float, kFrameSamples> out{};
+    std::array<float, protocol::codec::kFrameSamples> out{};
     double mixed = 0.0;
     for (std::size_t i = 0; i < 30; ++i) {
       if (i < 20) {

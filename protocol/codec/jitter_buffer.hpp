@@ -12,7 +12,7 @@
 #include <map>
 #include <optional>
 
-namespace plenum::client {
+namespace plenum::protocol::codec {
 
 // A voice packet copied out of its datagram, because it must outlive it.
 struct OwnedVoiceFrame {
@@ -99,4 +99,4 @@ class JitterBuffer {
   std::optional<std::pair<Clock::time_point, std::uint64_t>> previous_arrival_;
 };
 
-}  // namespace plenum::client
+}  // namespace plenum::protocol::codec

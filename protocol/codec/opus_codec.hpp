@@ -12,7 +12,7 @@
 struct OpusEncoder;
 struct OpusDecoder;
 
-namespace plenum::client {
+namespace plenum::protocol::codec {
 
 inline constexpr int kSampleRate = 48000;
 inline constexpr std::size_t kFrameSamples = 960;        // 20 ms
@@ -60,4 +60,4 @@ class OpusVoiceDecoder {
 // Samples in an Opus packet at 48 kHz, 0 if it is not a valid packet.
 std::size_t opus_packet_samples(protocol::ByteView packet) noexcept;
 
-}  // namespace plenum::client
+}  // namespace plenum::protocol::codec

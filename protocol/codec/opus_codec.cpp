@@ -1,4 +1,4 @@
-#include "client-cli/core/opus_codec.hpp"
+#include "protocol/codec/opus_codec.hpp"
 
 #include <opus.h>
 
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace plenum::client {
+namespace plenum::protocol::codec {
 namespace {
 
 // FEC is only written when the encoder expects loss; 10 % costs little at voice bitrates.
@@ -93,4 +93,4 @@ std::size_t opus_packet_samples(protocol::ByteView packet) noexcept {
   return samples > 0 ? static_cast<std::size_t>(samples) : 0;
 }
 
-}  // namespace plenum::client
+}  // namespace plenum::protocol::codec

@@ -1,4 +1,4 @@
-#include "client-cli/core/jitter_buffer.hpp"
+#include "protocol/codec/jitter_buffer.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <vector>
 
-namespace plenum::client {
+namespace plenum::protocol::codec {
 namespace {
 
 using namespace std::chrono_literals;
@@ -223,4 +223,4 @@ TEST_SUITE("client-cli") {
 }
 
 }  // namespace
-}  // namespace plenum::client
+}  // namespace plenum::protocol::codec

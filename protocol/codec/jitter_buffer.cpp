@@ -1,9 +1,9 @@
-#include "client-cli/core/jitter_buffer.hpp"
+#include "protocol/codec/jitter_buffer.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace plenum::client {
+namespace plenum::protocol::codec {
 namespace {
 
 using std::chrono::milliseconds;
@@ -231,4 +231,4 @@ JitterBuffer::Playout JitterBuffer::next(Clock::time_point now) {
   return {Playout::Kind::Conceal, nullptr, kUnitsPerTick};
 }
 
-}  // namespace plenum::client
+}  // namespace plenum::protocol::codec
