@@ -130,8 +130,11 @@ void AudioEngine::tick(Clock::time_point now, TickOutput& out) {
   for (Impl::Speaker& s : e.speakers) {
     e.by_channel.push_back(&s);
   }
-  std::stable_sort(e.by_channel.begin(), e.by_channel.end(),
-                   [](const Impl::Speaker* a, const Impl::Speaker* b) { return a->channel < b->channel; });
+  // std::sort, not stable_sort: no temporary buffer, so a steady tick allocates nothing.
+  std::sort(e.by_channel.begin(), e.by_channel.end(),
+            [](const Impl::Speaker* a, const Impl::Speaker* b) {
+              return a->channel != b->channel ? a->channel < b->channel : a->id < b->id;
+            });
   auto member = e.by_channel.begin();
   for (std::size_t i = 0; i < e.channels.size(); ++i) {
     const EngineChannel& config = e.snapshot->channels[i];

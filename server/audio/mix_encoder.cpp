@@ -36,7 +36,7 @@ std::byte* allocate() {
 
 void MixEncoder::Free::operator()(std::byte* p) const noexcept { std::free(p); }
 
-MixEncoder::MixEncoder(int bitrate_bps, int loss_percent) : memory_(allocate()) {
+MixEncoder::MixEncoder(int bitrate_bps, int loss_percent, int complexity) : memory_(allocate()) {
   const int error = opus_encoder_init(state(), protocol::codec::kSampleRate, 1,
                                       OPUS_APPLICATION_VOIP);
   if (error != OPUS_OK) {
@@ -48,6 +48,7 @@ MixEncoder::MixEncoder(int bitrate_bps, int loss_percent) : memory_(allocate()) 
   opus_encoder_ctl(state(), OPUS_SET_INBAND_FEC(1));
   opus_encoder_ctl(state(), OPUS_SET_PACKET_LOSS_PERC(std::clamp(loss_percent, 0, 100)));
   opus_encoder_ctl(state(), OPUS_SET_DTX(0));
+  opus_encoder_ctl(state(), OPUS_SET_COMPLEXITY(std::clamp(complexity, 0, 10)));
   set_bitrate(bitrate_bps);
 }
 

@@ -3,11 +3,13 @@
 // stream (shared or N-1), owned by that stream in ChannelMix; engine thread. Copyable: an N-1
 // stream starts as a copy of the shared one, limiter state included, so the switch is seamless.
 //
-// Two stages. A gain stage follows the frame's peak: when a frame would exceed `threshold`, the
-// gain drops to bring it there (ramped across the frame: no step), and it recovers slowly
-// (`release_db_per_frame`, ~15 dB/s) so loud passages are not pumped. What the ramp lets
-// through above `knee` is bent by a tanh curve that approaches but never reaches 1. So the
-// output is always strictly within (-1, 1); a non-finite input sample becomes 0.
+// Two stages. A gain stage works in 2.5 ms blocks and looks one block ahead (the whole 20 ms
+// frame is at hand): when a block would exceed `threshold` the gain is already down when it
+// starts (ramped over the block before: no step), and it recovers slowly
+// (`release_db_per_frame`, ~15 dB/s) so loud passages are not pumped. What still passes above
+// `knee` (the first block of a frame that is suddenly loud) is bent by a rational curve that
+// approaches 1 but has no flat top. So the output is always strictly within (-1, 1); a
+// non-finite input sample becomes 0.
 #pragma once
 
 #include <span>
