@@ -40,7 +40,9 @@ void AudioPlane::stop() {
 }
 
 void AudioPlane::join() {
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  logger_.info("audio: stopped: {}", summary(final_counters()));
 }
 
 void AudioPlane::set_snapshot(std::shared_ptr<const EngineSnapshot> snapshot) {

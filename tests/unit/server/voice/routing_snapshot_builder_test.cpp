@@ -364,8 +364,10 @@ TEST_SUITE("voice.routing.engine") {
   TEST_CASE("a mix channel's members listen through the engine; a user's own mode wins") {
     Routing f;
     const ChannelId hall = f.channel(kRootChannel, "Hall");
-    f.state.channels().find_mutable(hall)->plenary.mode = ListenerMode::Mix;
-    f.state.channels().find_mutable(hall)->plenary.topk = 6;
+    state::PlenarySettings plenary;
+    plenary.mode = ListenerMode::Mix;
+    plenary.topk = 6;
+    REQUIRE(f.state.channels().set_plenary(hall, plenary));
     const SessionId ada = f.user("Ada", hall);
     const SessionId bo = f.user("Bo", hall);
     const SessionId cy = f.user("Cy", hall);
