@@ -10,10 +10,17 @@
 // Jitter buffer: protocol/codec's JitterBuffer rather than SpeexDSP's jitter_buffer_*. It works
 // in Mumble's own units (a frame number counts 10 ms), knows Mumble's stream rules (terminator,
 // the sender's counter restarting after 5 s of silence), says whether a gap is one packet (FEC
-// from the next) or longer (PLC), and is the one the client already runs and tests. SpeexDSP's
-// buffer would need all of that wrapped around it, and its timestamps re-based per stream.
-// Measured on the same arrival traces: see the JitterBuffer comparison in the report of issue 10
-// (tests/unit/server/audio/jitter_choice_test.cpp keeps the trace and the figures).
+// from the next) or longer (PLC), and is the one the client already runs and tests; SpeexDSP's
+// would need all of that wrapped around it. Measured (tests/unit/server/audio/
+// jitter_choice_test.cpp: 5 min of 20 ms packets per trace, the tick 7 ms off the sender, SpeexDSP
+// at its default margin; packets played of those that arrived, mean send-to-playout delay):
+//   loopback (0.3 ms jitter)            ours 100 %, 7 ms      SpeexDSP 100 %, 7 ms
+//   LAN (3 ms, 0.2 % loss)              ours 100 %, 46 ms     SpeexDSP 99.97 %, 27 ms
+//   Wi-Fi (8 ms, 2 % +60 ms, 1 % loss)  ours 99.84 %, 85 ms   SpeexDSP 98.46 %, 59 ms
+//   mobile (20 ms, 5 % +120 ms, 3 %)    ours 98.62 %, 148 ms  SpeexDSP 98.85 %, 158 ms
+// Neither dominates: on loopback they are equal; on LAN/Wi-Fi ours buys 6-10x fewer late packets
+// with 20-26 ms more delay (it grows a tick on every late packet and gives one back only when 40 ms
+// above its target). That shrink rule is what to tune if LAN speakers' latency matters.
 #pragma once
 
 #include "protocol/codec/jitter_buffer.hpp"

@@ -58,6 +58,16 @@ TEST_SUITE("audio.gate") {
     CHECK(speaker.floor.dbfs() < -35.0F);  // near the noise's minimum, not its mean
   }
 
+  TEST_CASE("a steady noise-only microphone is gated within about 3 s of its first frame") {
+    Speaker speaker;
+    // -35 dBFS against the initial floor of -60: under the margin after 3 s·ln 2.5 = 2.7 s, then
+    // the hangover. The engine's integration tests rely on this (a noisy talker among tones).
+    CHECK(speaker.run(2500ms, [] { return -35.0F; }) == 125);
+    speaker.run(1000ms, [] { return -35.0F; });
+    CHECK_FALSE(speaker.gate.open());
+    CHECK(speaker.run(10s, [] { return -35.0F; }) == 0);
+  }
+
   TEST_CASE("speech 25 dB above the noise opens the gate at once") {
     Speaker speaker;
     NoisyLevel noise;
