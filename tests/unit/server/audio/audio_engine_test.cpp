@@ -196,6 +196,53 @@ TEST_SUITE("audio.engine") {
     CHECK(out.selection->channels.size() == 1);
   }
 
+  TEST_CASE("a speaker whose frames name another engine channel moves there") {
+    const auto voice = signals::tone(500.0, -20.0, 100 * kFrameSamples);
+    const auto packets = signals::encode_opus(voice);
+    auto snapshot = std::make_shared<EngineSnapshot>();
+    for (const ChannelId id : {kPlenary, kPlenary + 1}) {
+      EngineChannel c;
+      c.channel = id;
+      snapshot->channels.push_back(c);
+    }
+    AudioEngine engine;
+    engine.set_snapshot(snapshot);
+    TickOutput out;
+    Clock::time_point now{};
+    std::shared_ptr<const SelectionSnapshot> selection;
+    const auto run = [&](ChannelId channel, std::size_t from, std::size_t to) {
+      for (std::size_t t = from; t < to; ++t, now += 20ms) {
+        SpeakerFrame frame;
+        frame.speaker = 4;
+        frame.channel = channel;
+        frame.frame_number = 2 * t;
+        frame.arrival = now;
+        frame.size = static_cast<std::uint16_t>(packets[t].size());
+        std::memcpy(frame.opus.data(), packets[t].data(), packets[t].size());
+        engine.push(frame);
+        engine.tick(now, out);
+        if (out.selection) {
+          selection = out.selection;
+        }
+      }
+    };
+    run(kPlenary, 0, 30);
+    REQUIRE(selection);
+    CHECK(selection->find(kPlenary)->selected == std::vector<SessionId>{4});
+    CHECK(selection->find(kPlenary + 1)->selected.empty());
+    run(kPlenary + 1, 30, 60);
+    CHECK(selection->find(kPlenary)->selected.empty());
+    CHECK(selection->find(kPlenary + 1)->selected == std::vector<SessionId>{4});
+    // The channel leaves the snapshot: its speaker and selection go with it.
+    auto fewer = std::make_shared<EngineSnapshot>();
+    fewer->channels.push_back(snapshot->channels[0]);
+    engine.set_snapshot(fewer);
+    engine.tick(now, out);
+    REQUIRE(out.selection);
+    CHECK(out.selection->channels.size() == 1);
+    CHECK(out.selection->find(kPlenary + 1) == nullptr);
+  }
+
   TEST_CASE("push-to-talk: ptt is on at once; auto switches on above the threshold, off when quiet") {
     SUBCASE("ptt") {
       EngineChannel channel;

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -206,6 +207,34 @@ TEST_SUITE("audio.mix") {
     }
     CHECK(out.frame_count == 1);
     CHECK(with_minus == 14 + 10);  // selected until 300 ms after its last frame, then the linger
+  }
+
+  TEST_CASE("a new N-1 stream continues the shared stream: its encoder is a copy, not fresh") {
+    // Speaker 2 listens in mix and becomes a floor holder while silent: selected, but nothing of
+    // it is in the mix, so its N-1 signal equals the shared one. Encoded from a copy of the
+    // shared encoder, its frames are then the shared frames byte for byte; a fresh encoder's
+    // would differ. (A listener who starts to talk gets the same continuity.)
+    const Room room({{1, 500.0, -20.0}}, 60);
+    ChannelMix mix;
+    EngineCounters counters;
+    EngineChannel channel = plenary(4, {2});
+    ChannelTick out;
+    Clock::time_point now{};
+    std::size_t f = 0;
+    for (; f < 30; ++f, now += 20ms) {
+      REQUIRE(mix.tick(channel, room.tick(f), false, now, out, counters));
+      REQUIRE(out.frame_count == 1);
+    }
+    channel.floor = {2};
+    for (; f < 40; ++f, now += 20ms) {
+      REQUIRE(mix.tick(channel, room.tick(f), false, now, out, counters));
+      REQUIRE(out.frame_count == 2);
+      REQUIRE(out.frames[1].excluded == 2);
+      CHECK(out.frames[1].size == out.frames[0].size);
+      CHECK(std::equal(out.frames[0].opus.begin(), out.frames[0].opus.begin() + out.frames[0].size,
+                       out.frames[1].opus.begin()));
+    }
+    CHECK(mix.selected() == std::vector<SessionId>{1, 2});
   }
 
   TEST_CASE("under push-to-talk open microphones are blocked, forced speakers are not") {
