@@ -20,12 +20,19 @@ float approach(std::chrono::milliseconds step, std::chrono::milliseconds tau) no
 }  // namespace
 
 NoiseFloor::NoiseFloor(const NoiseFloorTuning& tuning) noexcept
-    : tuning_(tuning), floor_dbfs_(std::max(tuning.initial_dbfs, kSilenceDbfs)) {}
+    : tuning_(tuning),
+      floor_dbfs_(std::max(tuning.initial_dbfs, kSilenceDbfs)),
+      last_level_dbfs_(floor_dbfs_) {}
 
 float NoiseFloor::update(float level_dbfs, std::chrono::milliseconds step) noexcept {
   const float level = std::max(level_dbfs, kSilenceDbfs);
-  const auto tau = level < floor_dbfs_ ? tuning_.fall_time : tuning_.rise_time;
-  floor_dbfs_ += (level - floor_dbfs_) * approach(step, tau);
+  const float fall_to = std::max(level, last_level_dbfs_);
+  last_level_dbfs_ = level;
+  if (fall_to < floor_dbfs_) {
+    floor_dbfs_ += (fall_to - floor_dbfs_) * approach(step, tuning_.fall_time);
+  } else if (level > floor_dbfs_) {
+    floor_dbfs_ += (level - floor_dbfs_) * approach(step, tuning_.rise_time);
+  }
   return floor_dbfs_;
 }
 

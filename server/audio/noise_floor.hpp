@@ -14,8 +14,9 @@ struct NoiseFloorTuning {
   // the first frame, because a client in voice-activation mode starts its transmission with
   // speech, and a floor at the speech level would close the gate on its first words.
   float initial_dbfs = -60.0F;
-  // Falling: one-pole towards a quieter level. 100 ms reaches 86 % of a step within a 200 ms
-  // pause between words, while one odd quiet frame moves it only 18 %.
+  // Falling: one-pole towards a quieter level, the louder of the last two frames' levels, so one
+  // odd quiet frame (a glitch, a dropout) does not move it at all. 100 ms covers 86 % of a step
+  // within a 200 ms pause between words.
   std::chrono::milliseconds fall_time{100};
   // Rising: one-pole (in dB) towards a louder level. A noise 20 dB above the old floor comes
   // within the 10 dB gate margin after rise_time·ln 2 = 3.5 s; continuous speech lifts
@@ -35,6 +36,7 @@ class NoiseFloor {
  private:
   NoiseFloorTuning tuning_;
   float floor_dbfs_;
+  float last_level_dbfs_;
 };
 
 }  // namespace plenum::server::audio

@@ -3,6 +3,7 @@
 #include "server/audio/level_meter.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace plenum::server::audio {
 namespace {
@@ -49,6 +50,15 @@ void SpeakerInput::push(const SpeakerFrame& frame, EngineCounters& counters) {
   owned.terminator = frame.terminator;
   owned.opus.assign(opus.begin(), opus.end());
   jitter_.push(std::move(owned), frame.arrival);
+}
+
+void SpeakerInput::limit(std::span<float> pcm) noexcept {
+  // libopus' float output is not bounded: crafted packets decode to +70 dBFS (measured with random
+  // bytes in speaker_input_test). Everything after the input (levels, selection, the mix) may
+  // rely on full scale.
+  for (float& sample : pcm) {
+    sample = std::isnan(sample) ? 0.0F : std::clamp(sample, -1.0F, 1.0F);
+  }
 }
 
 void SpeakerInput::append(std::size_t samples, bool concealed) {
@@ -99,6 +109,7 @@ bool SpeakerInput::refill(Clock::time_point now) {
     decoded = std::min(samples, space.size());
     std::fill_n(space.begin(), decoded, 0.0F);
   }
+  limit(space.first(decoded));
   append(decoded, concealed);
   return true;
 }

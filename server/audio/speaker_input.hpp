@@ -56,7 +56,7 @@ struct InputTuning {
 };
 
 struct DecodedFrame {
-  std::span<const float> pcm;   // exactly kFrameSamples (20 ms), valid until the next call; silence when !active
+  std::span<const float> pcm;   // exactly kFrameSamples (20 ms), valid until the next call; silence when !active; within ±1.0
   bool active = false;          // audio this tick (a packet, FEC or PLC inside a talk spurt)
   bool concealed = false;       // some of it came from FEC or PLC, not from a packet
   float level_dbfs = -120.0F;   // RMS level of this 20 ms frame
@@ -96,6 +96,7 @@ class SpeakerInput {
       protocol::codec::kFrameSamples + protocol::codec::kMaxFrameSamples;
 
   bool refill(Clock::time_point now);
+  static void limit(std::span<float> pcm) noexcept;
   void append(std::size_t samples, bool concealed);
   bool take_frame(Clock::time_point now);
   bool transmitting(Clock::time_point now) noexcept;
