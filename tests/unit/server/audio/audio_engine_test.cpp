@@ -1,7 +1,7 @@
 #include "server/audio/audio_engine.hpp"
 
 #include "protocol/codec/opus_codec.hpp"
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,7 +22,7 @@ constexpr ChannelId kPlenary = 5;
 class Speakers {
  public:
   void add(SessionId id, std::vector<float> pcm, ChannelId channel = kPlenary) {
-    packets_[id] = {signals::encode_opus(pcm), channel};
+    packets_[id] = {test::encode_opus(pcm, 20), channel};
   }
   void push(AudioEngine& engine, std::size_t tick, Clock::time_point now) const {
     for (const auto& [id, speaker] : packets_) {
@@ -97,7 +97,7 @@ TEST_SUITE("audio.engine") {
     Speakers speakers;
     for (std::size_t i = 0; i < voices.size(); ++i) {
       speakers.add(static_cast<SessionId>(i + 1),
-                   signals::tone(voices[i].first, voices[i].second, kTicks * kFrameSamples));
+                   test::tone(voices[i].first, voices[i].second, kTicks * kFrameSamples));
     }
     EngineChannel channel;
     channel.channel = kPlenary;
@@ -137,14 +137,14 @@ TEST_SUITE("audio.engine") {
     for (std::size_t i = 0; i < voices.size(); ++i) {
       CAPTURE(voices[i].first);
       if (i < 3) {
-        CHECK(signals::tone_power(shared, voices[i].first) > -30.0);
+        CHECK(test::tone_power(shared, voices[i].first) > -30.0);
       } else {
-        CHECK(signals::tone_power(shared, voices[i].first) < -55.0);
+        CHECK(test::tone_power(shared, voices[i].first) < -55.0);
       }
     }
-    CHECK(signals::tone_power(minus, 400.0) < -55.0);  // speaker 1's N-1 lacks its own tone
-    CHECK(signals::tone_power(minus, 650.0) > -30.0);
-    CHECK(signals::tone_power(minus, 900.0) > -30.0);
+    CHECK(test::tone_power(minus, 400.0) < -55.0);  // speaker 1's N-1 lacks its own tone
+    CHECK(test::tone_power(minus, 650.0) > -30.0);
+    CHECK(test::tone_power(minus, 900.0) > -30.0);
 
     const EngineCounters& c = engine.counters();
     CHECK(c.ticks == kTicks);
@@ -155,7 +155,7 @@ TEST_SUITE("audio.engine") {
 
   TEST_CASE("silence through the engine: the mix ends with a terminator, then no frames") {
     Speakers speakers;
-    speakers.add(1, signals::tone(500.0, -20.0, 50 * kFrameSamples));
+    speakers.add(1, test::tone(500.0, -20.0, 50 * kFrameSamples));
     EngineChannel channel;
     channel.channel = kPlenary;
     channel.mix_listeners = {7};
@@ -182,7 +182,7 @@ TEST_SUITE("audio.engine") {
 
   TEST_CASE("frames for channels not in the snapshot are dropped; a speaker moving is reset") {
     Speakers speakers;
-    speakers.add(1, signals::tone(500.0, -20.0, 10 * kFrameSamples), kPlenary + 1);
+    speakers.add(1, test::tone(500.0, -20.0, 10 * kFrameSamples), kPlenary + 1);
     EngineChannel channel;
     channel.channel = kPlenary;
     AudioEngine engine;
@@ -197,8 +197,8 @@ TEST_SUITE("audio.engine") {
   }
 
   TEST_CASE("a speaker whose frames name another engine channel moves there") {
-    const auto voice = signals::tone(500.0, -20.0, 100 * kFrameSamples);
-    const auto packets = signals::encode_opus(voice);
+    const auto voice = test::tone(500.0, -20.0, 100 * kFrameSamples);
+    const auto packets = test::encode_opus(voice, 20);
     auto snapshot = std::make_shared<EngineSnapshot>();
     for (const ChannelId id : {kPlenary, kPlenary + 1}) {
       EngineChannel c;
@@ -264,7 +264,7 @@ TEST_SUITE("audio.engine") {
       constexpr std::size_t kTalk = 150;  // 3 s
       Speakers speakers;
       for (SessionId id = 1; id <= 4; ++id) {
-        speakers.add(id, signals::tone(300.0 + 200.0 * id, -20.0, kTalk * kFrameSamples));
+        speakers.add(id, test::tone(300.0 + 200.0 * id, -20.0, kTalk * kFrameSamples));
       }
       EngineChannel channel;
       channel.channel = kPlenary;
@@ -295,7 +295,7 @@ TEST_SUITE("audio.engine") {
   TEST_CASE("under ptt a steady noise-only microphone is stopped and its user told once") {
     constexpr std::size_t kTicks = 1000;  // 20 s
     Speakers speakers;
-    speakers.add(3, signals::white_noise(-30.0, kTicks * kFrameSamples, 4));
+    speakers.add(3, test::white_noise(-30.0, kTicks * kFrameSamples, 4));
     EngineChannel channel;
     channel.channel = kPlenary;
     channel.transmit = TransmitPolicy::Ptt;

@@ -1,7 +1,7 @@
 #include "server/audio/channel_mix.hpp"
 
 #include "protocol/codec/opus_codec.hpp"
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -27,7 +27,7 @@ class Room {
  public:
   Room(std::vector<Voice> voices, std::size_t frames) : voices_(std::move(voices)) {
     for (const Voice& v : voices_) {
-      pcm_[v.id] = signals::tone(v.hz, v.dbfs, frames * kFrameSamples);
+      pcm_[v.id] = test::tone(v.hz, v.dbfs, frames * kFrameSamples);
     }
   }
   std::vector<HeardFrame> tick(std::size_t f, bool talking = true) const {
@@ -112,8 +112,8 @@ TEST_SUITE("audio.mix") {
     const auto minus = speaker.last(50);
     for (const Voice& v : kSix) {
       CAPTURE(v.hz);
-      const double level = signals::tone_power(shared, v.hz);
-      const double own_level = signals::tone_power(minus, v.hz);
+      const double level = test::tone_power(shared, v.hz);
+      const double own_level = test::tone_power(minus, v.hz);
       if (v.id <= 3) {
         CHECK(level > -30.0);
         CHECK(level < -18.0);
@@ -122,9 +122,9 @@ TEST_SUITE("audio.mix") {
         CHECK(own_level < -55.0);
       }
     }
-    CHECK(signals::tone_power(minus, 400.0) < -55.0);  // speaker 1 does not hear itself
-    CHECK(signals::tone_power(minus, 650.0) > -30.0);
-    CHECK(signals::tone_power(minus, 900.0) > -30.0);
+    CHECK(test::tone_power(minus, 400.0) < -55.0);  // speaker 1 does not hear itself
+    CHECK(test::tone_power(minus, 650.0) > -30.0);
+    CHECK(test::tone_power(minus, 900.0) > -30.0);
   }
 
   TEST_CASE("silence: frames for the hangover, a terminator, then nothing until speech again") {
