@@ -1,6 +1,8 @@
 // EngineScenario: a plenary for the audio engine alone, with no sockets: S speakers in one
 // channel, each sending a 20 ms Opus packet per tick of its own tone (distinct frequency, levels
-// spread over 30 dB, so the gates are open and the selection has work to do), and every speaker
+// spread over 30 dB, so the gates open and the selection has work to do; on a steady tone the
+// adaptive noise floor slowly rises, so a few gates close during a run, but every speaker is
+// still decoded every tick), and every speaker
 // listening in `mix` (k N-1 encodes plus the shared one: the worst case). Used by
 // tests/bench/engine_tick_bench.cpp and plenum-engine-probe (tests/load/engine_probe_main.cpp);
 // header only, because the two are built in different trees of the build. Single thread.

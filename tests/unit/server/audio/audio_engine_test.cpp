@@ -1,7 +1,7 @@
 #include "server/audio/audio_engine.hpp"
 
 #include "protocol/codec/opus_codec.hpp"
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,7 +22,7 @@ constexpr ChannelId kPlenary = 5;
 class Speakers {
  public:
   void add(SessionId id, std::vector<float> pcm, ChannelId channel = kPlenary) {
-    packets_[id] = {signals::encode_opus(pcm), channel};
+    packets_[id] = {test::encode_opus(pcm, 20), channel};
   }
   void push(AudioEngine& engine, std::size_t tick, Clock::time_point now) const {
     for (const auto& [id, speaker] : packets_) {
@@ -97,7 +97,7 @@ TEST_SUITE("audio.engine") {
     Speakers speakers;
     for (std::size_t i = 0; i < voices.size(); ++i) {
       speakers.add(static_cast<SessionId>(i + 1),
-                   signals::tone(voices[i].first, voices[i].second, kTicks * kFrameSamples));
+                   test::tone(voices[i].first, voices[i].second, kTicks * kFrameSamples));
     }
     EngineChannel channel;
     channel.channel = kPlenary;
@@ -137,14 +137,14 @@ TEST_SUITE("audio.engine") {
     for (std::size_t i = 0; i < voices.size(); ++i) {
       CAPTURE(voices[i].first);
       if (i < 3) {
-        CHECK(signals::tone_power(shared, voices[i].first) > -30.0);
+        CHECK(test::tone_power(shared, voices[i].first) > -30.0);
       } else {
-        CHECK(signals::tone_power(shared, voices[i].first) < -55.0);
+        CHECK(test::tone_power(shared, voices[i].first) < -55.0);
       }
     }
-    CHECK(signals::tone_power(minus, 400.0) < -55.0);  // speaker 1's N-1 lacks its own tone
-    CHECK(signals::tone_power(minus, 650.0) > -30.0);
-    CHECK(signals::tone_power(minus, 900.0) > -30.0);
+    CHECK(test::tone_power(minus, 400.0) < -55.0);  // speaker 1's N-1 lacks its own tone
+    CHECK(test::tone_power(minus, 650.0) > -30.0);
+    CHECK(test::tone_power(minus, 900.0) > -30.0);
 
     const EngineCounters& c = engine.counters();
     CHECK(c.ticks == kTicks);
@@ -155,7 +155,7 @@ TEST_SUITE("audio.engine") {
 
   TEST_CASE("silence through the engine: the mix ends with a terminator, then no frames") {
     Speakers speakers;
-    speakers.add(1, signals::tone(500.0, -20.0, 50 * kFrameSamples));
+    speakers.add(1, test::tone(500.0, -20.0, 50 * kFrameSamples));
     EngineChannel channel;
     channel.channel = kPlenary;
     channel.mix_listeners = {7};
@@ -182,7 +182,7 @@ TEST_SUITE("audio.engine") {
 
   TEST_CASE("frames for channels not in the snapshot are dropped; a speaker moving is reset") {
     Speakers speakers;
-    speakers.add(1, signals::tone(500.0, -20.0, 10 * kFrameSamples), kPlenary + 1);
+    speakers.add(1, test::tone(500.0, -20.0, 10 * kFrameSamples), kPlenary + 1);
     EngineChannel channel;
     channel.channel = kPlenary;
     AudioEngine engine;
@@ -194,6 +194,53 @@ TEST_SUITE("audio.engine") {
     CHECK(out.ticks.empty());
     REQUIRE(out.selection);  // the first tick publishes the channel's (empty) selection
     CHECK(out.selection->channels.size() == 1);
+  }
+
+  TEST_CASE("a speaker whose frames name another engine channel moves there") {
+    const auto voice = test::tone(500.0, -20.0, 100 * kFrameSamples);
+    const auto packets = test::encode_opus(voice, 20);
+    auto snapshot = std::make_shared<EngineSnapshot>();
+    for (const ChannelId id : {kPlenary, kPlenary + 1}) {
+      EngineChannel c;
+      c.channel = id;
+      snapshot->channels.push_back(c);
+    }
+    AudioEngine engine;
+    engine.set_snapshot(snapshot);
+    TickOutput out;
+    Clock::time_point now{};
+    std::shared_ptr<const SelectionSnapshot> selection;
+    const auto run = [&](ChannelId channel, std::size_t from, std::size_t to) {
+      for (std::size_t t = from; t < to; ++t, now += 20ms) {
+        SpeakerFrame frame;
+        frame.speaker = 4;
+        frame.channel = channel;
+        frame.frame_number = 2 * t;
+        frame.arrival = now;
+        frame.size = static_cast<std::uint16_t>(packets[t].size());
+        std::memcpy(frame.opus.data(), packets[t].data(), packets[t].size());
+        engine.push(frame);
+        engine.tick(now, out);
+        if (out.selection) {
+          selection = out.selection;
+        }
+      }
+    };
+    run(kPlenary, 0, 30);
+    REQUIRE(selection);
+    CHECK(selection->find(kPlenary)->selected == std::vector<SessionId>{4});
+    CHECK(selection->find(kPlenary + 1)->selected.empty());
+    run(kPlenary + 1, 30, 60);
+    CHECK(selection->find(kPlenary)->selected.empty());
+    CHECK(selection->find(kPlenary + 1)->selected == std::vector<SessionId>{4});
+    // The channel leaves the snapshot: its speaker and selection go with it.
+    auto fewer = std::make_shared<EngineSnapshot>();
+    fewer->channels.push_back(snapshot->channels[0]);
+    engine.set_snapshot(fewer);
+    engine.tick(now, out);
+    REQUIRE(out.selection);
+    CHECK(out.selection->channels.size() == 1);
+    CHECK(out.selection->find(kPlenary + 1) == nullptr);
   }
 
   TEST_CASE("push-to-talk: ptt is on at once; auto switches on above the threshold, off when quiet") {
@@ -217,7 +264,7 @@ TEST_SUITE("audio.engine") {
       constexpr std::size_t kTalk = 150;  // 3 s
       Speakers speakers;
       for (SessionId id = 1; id <= 4; ++id) {
-        speakers.add(id, signals::tone(300.0 + 200.0 * id, -20.0, kTalk * kFrameSamples));
+        speakers.add(id, test::tone(300.0 + 200.0 * id, -20.0, kTalk * kFrameSamples));
       }
       EngineChannel channel;
       channel.channel = kPlenary;
@@ -248,7 +295,7 @@ TEST_SUITE("audio.engine") {
   TEST_CASE("under ptt a steady noise-only microphone is stopped and its user told once") {
     constexpr std::size_t kTicks = 1000;  // 20 s
     Speakers speakers;
-    speakers.add(3, signals::white_noise(-30.0, kTicks * kFrameSamples, 4));
+    speakers.add(3, test::white_noise(-30.0, kTicks * kFrameSamples, 4));
     EngineChannel channel;
     channel.channel = kPlenary;
     channel.transmit = TransmitPolicy::Ptt;

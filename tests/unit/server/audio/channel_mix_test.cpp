@@ -1,10 +1,11 @@
 #include "server/audio/channel_mix.hpp"
 
 #include "protocol/codec/opus_codec.hpp"
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -26,7 +27,7 @@ class Room {
  public:
   Room(std::vector<Voice> voices, std::size_t frames) : voices_(std::move(voices)) {
     for (const Voice& v : voices_) {
-      pcm_[v.id] = signals::tone(v.hz, v.dbfs, frames * kFrameSamples);
+      pcm_[v.id] = test::tone(v.hz, v.dbfs, frames * kFrameSamples);
     }
   }
   std::vector<HeardFrame> tick(std::size_t f, bool talking = true) const {
@@ -111,8 +112,8 @@ TEST_SUITE("audio.mix") {
     const auto minus = speaker.last(50);
     for (const Voice& v : kSix) {
       CAPTURE(v.hz);
-      const double level = signals::tone_power(shared, v.hz);
-      const double own_level = signals::tone_power(minus, v.hz);
+      const double level = test::tone_power(shared, v.hz);
+      const double own_level = test::tone_power(minus, v.hz);
       if (v.id <= 3) {
         CHECK(level > -30.0);
         CHECK(level < -18.0);
@@ -121,9 +122,9 @@ TEST_SUITE("audio.mix") {
         CHECK(own_level < -55.0);
       }
     }
-    CHECK(signals::tone_power(minus, 400.0) < -55.0);  // speaker 1 does not hear itself
-    CHECK(signals::tone_power(minus, 650.0) > -30.0);
-    CHECK(signals::tone_power(minus, 900.0) > -30.0);
+    CHECK(test::tone_power(minus, 400.0) < -55.0);  // speaker 1 does not hear itself
+    CHECK(test::tone_power(minus, 650.0) > -30.0);
+    CHECK(test::tone_power(minus, 900.0) > -30.0);
   }
 
   TEST_CASE("silence: frames for the hangover, a terminator, then nothing until speech again") {
@@ -206,6 +207,34 @@ TEST_SUITE("audio.mix") {
     }
     CHECK(out.frame_count == 1);
     CHECK(with_minus == 14 + 10);  // selected until 300 ms after its last frame, then the linger
+  }
+
+  TEST_CASE("a new N-1 stream continues the shared stream: its encoder is a copy, not fresh") {
+    // Speaker 2 listens in mix and becomes a floor holder while silent: selected, but nothing of
+    // it is in the mix, so its N-1 signal equals the shared one. Encoded from a copy of the
+    // shared encoder, its frames are then the shared frames byte for byte; a fresh encoder's
+    // would differ. (A listener who starts to talk gets the same continuity.)
+    const Room room({{1, 500.0, -20.0}}, 60);
+    ChannelMix mix;
+    EngineCounters counters;
+    EngineChannel channel = plenary(4, {2});
+    ChannelTick out;
+    Clock::time_point now{};
+    std::size_t f = 0;
+    for (; f < 30; ++f, now += 20ms) {
+      REQUIRE(mix.tick(channel, room.tick(f), false, now, out, counters));
+      REQUIRE(out.frame_count == 1);
+    }
+    channel.floor = {2};
+    for (; f < 40; ++f, now += 20ms) {
+      REQUIRE(mix.tick(channel, room.tick(f), false, now, out, counters));
+      REQUIRE(out.frame_count == 2);
+      REQUIRE(out.frames[1].excluded == 2);
+      CHECK(out.frames[1].size == out.frames[0].size);
+      CHECK(std::equal(out.frames[0].opus.begin(), out.frames[0].opus.begin() + out.frames[0].size,
+                       out.frames[1].opus.begin()));
+    }
+    CHECK(mix.selected() == std::vector<SessionId>{1, 2});
   }
 
   TEST_CASE("under push-to-talk open microphones are blocked, forced speakers are not") {

@@ -1,7 +1,7 @@
 #include "server/audio/loudness_normalizer.hpp"
 #include "server/audio/mixer.hpp"
 
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,9 +10,9 @@
 namespace plenum::server::audio {
 namespace {
 
-using signals::tone;
-using signals::tone_power;
-using signals::white_noise;
+using test::tone;
+using test::tone_power;
+using test::white_noise;
 
 // Runs `pcm` through `n` frame by frame as the engine does; returns the output.
 std::vector<float> run(LoudnessNormalizer& n, const std::vector<float>& pcm, bool gate_open,
@@ -62,7 +62,7 @@ TEST_SUITE("audio.mix") {
       const auto out = run(n, noise, false, -45.0F, -46.0F);
       CHECK(n.speech_gain_db() == 0.0F);
       CHECK(n.applied_gain_db() <= 0.0F);
-      CHECK(signals::tone_power(out, 1000.0) <= signals::tone_power(noise, 1000.0) + 0.01);
+      CHECK(test::tone_power(out, 1000.0) <= test::tone_power(noise, 1000.0) + 0.01);
     }
     SUBCASE("gate open (a threshold below the noise) but the level sits at the speaker's floor") {
       LoudnessNormalizer n;

@@ -2,7 +2,7 @@
 #include "server/audio/engine_frames.hpp"
 
 #include "protocol/codec/opus_codec.hpp"
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,7 +22,7 @@ std::vector<std::byte> encode(MixEncoder& encoder, std::span<const float> pcm) {
 
 TEST_SUITE("audio.mix") {
   TEST_CASE("a copied encoder continues the stream exactly where the original is") {
-    const auto speech = signals::tone(600.0, -20.0, 60 * kFrameSamples);
+    const auto speech = test::tone(600.0, -20.0, 60 * kFrameSamples);
     MixEncoder shared(16000);
     for (std::size_t f = 0; f < 50; ++f) {
       REQUIRE_FALSE(encode(shared, std::span(speech).subspan(f * kFrameSamples, kFrameSamples)).empty());
@@ -42,7 +42,7 @@ TEST_SUITE("audio.mix") {
   }
 
   TEST_CASE("packets stay within kMaxMixPacketBytes and near the bitrate") {
-    const auto noise = signals::white_noise(-6.0, 50 * kFrameSamples, 9);
+    const auto noise = test::white_noise(-6.0, 50 * kFrameSamples, 9);
     MixEncoder encoder(16000);
     std::size_t total = 0;
     for (std::size_t f = 0; f < 50; ++f) {

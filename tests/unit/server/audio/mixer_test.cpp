@@ -1,7 +1,7 @@
 #include "server/audio/mixer.hpp"
 #include "server/audio/soft_limiter.hpp"
 
-#include "test_signals.hpp"
+#include "tests/support/test_audio.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,9 +12,9 @@
 namespace plenum::server::audio {
 namespace {
 
-using signals::tone;
-using signals::tone_power;
-using signals::white_noise;
+using test::tone;
+using test::tone_power;
+using test::white_noise;
 
 float peak(std::span<const float> pcm) {
   float p = 0.0F;
