@@ -50,6 +50,7 @@ std::map<ListenerMode, ModeReport> summarize_modes(std::span<const ListenerTally
     r.mix_frames += tally.mix.frames();
     r.mix_lost += tally.mix.lost();
     r.mix_late += tally.mix.late();
+    r.mix_reordered += tally.mix.reordered();
   }
   for (auto& [mode, r] : out) {
     const auto n = static_cast<double>(r.listeners);

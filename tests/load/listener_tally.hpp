@@ -45,6 +45,7 @@ struct ModeReport {
   std::uint64_t mix_frames = 0;
   std::uint64_t mix_lost = 0;
   std::uint64_t mix_late = 0;
+  std::uint64_t mix_reordered = 0;
   double mix_lost_ratio = 0;  // of frames expected (received + lost)
   double mix_late_ratio = 0;  // of frames received
 };

@@ -241,6 +241,16 @@ TEST_SUITE("load") {
     CHECK(stats.late() == 1);
     stats.add(404, 0, false, 5040 * ms);  // an unreadable packet counts as 20 ms
     CHECK(stats.lost() == 3);
+
+    // A sender whose frame numbers count packets, not 10 ms units.
+    MixStreamStats packets;
+    packets.add(7, 2, false, 0);
+    packets.add(8, 2, false, 20 * ms);
+    packets.add(9, 2, false, 40 * ms);
+    packets.add(12, 2, false, 100 * ms);  // 10 and 11 lost
+    CHECK(packets.lost() == 2);
+    CHECK(packets.reordered() == 0);
+    CHECK(packets.late() == 0);
   }
 
   TEST_CASE("Payload rate: encrypted bytes per listener, per mode, speakers left out") {

@@ -46,11 +46,12 @@ std::string mode_json(const ModeSection& m) {
       c.down_kbit_s_mean, c.down_kbit_s_max, m.deliveries, latency_json(m.latency_us));
   if (m.mode == "mix") {
     out += fmt::format(
-        ", \"mix_frames\": {}, \"mix_lost\": {}, \"mix_late\": {}, \"mix_lost_ratio\": {:.6f}, "
+        ", \"mix_frames\": {}, \"mix_lost\": {}, \"mix_late\": {}, \"mix_reordered\": {}, "
+        "\"mix_lost_ratio\": {:.6f}, "
         "\"mix_late_ratio\": {:.6f}, \"decoded_listeners\": {}, \"decoded_level_dbfs\": {:.1f}, "
         "\"tones_present_hz\": {}, \"tones_present_speakers\": {}, \"onsets_sent\": {}, "
         "\"onsets_measured\": {}, \"onset_latency_us\": {}",
-        c.mix_frames, c.mix_lost, c.mix_late, c.mix_lost_ratio, c.mix_late_ratio,
+        c.mix_frames, c.mix_lost, c.mix_late, c.mix_reordered, c.mix_lost_ratio, c.mix_late_ratio,
         m.decoded_listeners, m.decoded_level_dbfs, number_list(m.tones_present_hz, "{:.0f}"),
         number_list(m.tones_present_speakers, "{}"), m.onsets_sent, m.onsets_measured,
         latency_json(m.onset_latency_us));

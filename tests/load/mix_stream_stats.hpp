@@ -25,7 +25,8 @@ class MixStreamStats {
 
  private:
   bool have_previous_ = false;
-  std::uint64_t next_frame_number_ = 0;
+  std::uint64_t step_ = 0;  // frame-number advance per packet, learnt from the first two
+  std::uint64_t previous_frame_number_ = 0;
   std::uint64_t previous_arrival_ns_ = 0;
   std::uint32_t previous_units_ = 2;
   std::uint64_t frames_ = 0;
