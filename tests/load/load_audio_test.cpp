@@ -191,6 +191,21 @@ TEST_SUITE("load") {
     }
     CHECK(fired == std::vector<std::size_t>{30, 80});
 
+    // Codec spikes 25 dB under the bursts in the quiet stretch neither fire nor hide the onset.
+    OnsetDetector spiky(kOnsetHz);
+    const auto spike = tones({{kOnsetHz, -41}}, kFrame);
+    const auto loud = tones({{kOnsetHz, -16}}, kFrame);
+    const std::vector<float> quiet(kFrame, 0.0F);
+    std::vector<std::size_t> spiky_fired;
+    for (std::size_t f = 0; f < 60; ++f) {
+      const bool on = (f >= 5 && f < 15) || f >= 40;
+      const bool spiking = !on && f % 9 == 0;
+      if (spiky.add(on ? loud : spiking ? spike : quiet)) {
+        spiky_fired.push_back(f);
+      }
+    }
+    CHECK(spiky_fired == std::vector<std::size_t>{40});  // frame 5 had no quiet stretch before
+
     // A burst that starts before the detector has seen a quiet stretch is not an onset.
     OnsetDetector early(kOnsetHz);
     CHECK_FALSE(early.add(std::span<const float>(burst).first(kFrame)));

@@ -238,8 +238,9 @@ void LoadClient::on_text_message(protocol::ByteView payload) {
     return;
   }
   // Chat from another load client (a server that does not know /mode forwards it) is no reply;
-  // the server's own answer has no actor, or one that is not a client of ours.
-  if (text.has_actor() && context_.send_log.is_ours(text.actor())) {
+  // the server's own answer has no actor, one that is not a client of ours, or our own session
+  // (servers never echo chat to its sender).
+  if (text.has_actor() && text.actor() != session_ && context_.send_log.is_ours(text.actor())) {
     return;
   }
   LoadCounters& counters = context_.counters;

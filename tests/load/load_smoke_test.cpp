@@ -1,7 +1,8 @@
 // load.smoke: the real plenum-load binary against a real plenum-server (6 clients, 2 of them
 // speaking real Opus for a few seconds); every packet must arrive over UDP, matched to its send,
-// none lost, none tunnelled, each listener hearing both speakers. The mix case: listeners put
-// in mode mix by `/mode mix` hear one stream, decode the speakers' tones and time the onsets.
+// none lost, none tunnelled, each listener hearing both speakers. The mix case: a server whose
+// [plenary] mode is mix sends each listener one stream, which holds the speakers' tones, the
+// marked onsets and at most 24 kbit/s.
 // And --spawn's servers: the pid read for CPU and RSS is the server's own.
 #include "tests/load/spawned_server.hpp"
 #include "tests/support/plenum_process.hpp"
@@ -98,18 +99,17 @@ TEST_SUITE("load.smoke") {
     CHECK(json_number(json, "down_kbit_s_max", all).value_or(1000) < 100);
   }
 
-  // Needs the audio engine wired into the server (issue 10): PLENUM_LOAD_MIX_SMOKE_SKIP is set
-  // to true in CMake until it is, so this case stays out of CI rather than failing there.
-  TEST_CASE("plenum-load --listener-mode mix: one stream, within the mix rate, tones and onsets"
-            * doctest::skip(PLENUM_LOAD_MIX_SMOKE_SKIP)) {
+  // The server's [plenary] mode = mix puts every client in mix (`/mode` by text command is
+  // the other way in; --mode-by command).
+  TEST_CASE("plenum-load --listener-mode mix: one stream, within the mix rate, tones and onsets") {
     test::TempDir dir("plenum-load-mix-smoke-");
     const auto json_file = dir.path() / "report.json";
     test::ProcessOptions load;
     load.program = PLENUM_LOAD_BINARY;
-    // 4 speakers (speaker 0 marks onsets, the last sends noise), 6 listeners in mix by /mode.
+    // 4 speakers (speaker 0 marks onsets, the last sends noise), 6 listeners, all in mix.
     load.args = {"--spawn", "plenum", "--server-ini", "voice_max_queue_ms=2000",
                  "--clients", "10", "--speakers", "4", "--noise-speakers", "1",
-                 "--listener-mode", "mix", "--mix-listeners", "6", "--decode-listeners", "2",
+                 "--listener-mode", "mix", "--mode-by", "config", "--decode-listeners", "2",
                  "--warmup", "2", "--duration", "6", "--json", json_file.string()};
     test::ChildProcess generator(load);
     const auto status = generator.wait(test::deadline_in(std::chrono::seconds(90)));
@@ -119,8 +119,9 @@ TEST_SUITE("load.smoke") {
     const std::string json = read_file(json_file);
     INFO("report:\n" << json);
     const std::string mix = "\"mix\": {";
-    CHECK(json_number(json, "mode_switched") == 6);
-    CHECK(json_number(json, "mode_confirmed") == 6);
+    CHECK(json_number(json, "mode_switched") == 0);
+    CHECK(json_number(json, "mode_awaited") == 10);  // the speakers hear their N-1 mixes
+    CHECK(json_number(json, "mode_confirmed") == 10);
     CHECK(json_number(json, "listeners", mix) == 6);
     CHECK(json_number(json, "streams_max", mix) == 1);  // the virtual user only
     CHECK(json_number(json, "streams_mean", mix) == 1);

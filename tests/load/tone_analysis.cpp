@@ -111,19 +111,18 @@ bool OnsetDetector::add(std::span<const float> frame) noexcept {
     return false;
   }
   const double level = tone_dbfs(frame, hz_, window_);
-  const double quiet_below = std::max(kOnDbfs, burst_peak_dbfs_ - kQuietBelowBurstDb);
-  bool fired = false;
-  if (level < quiet_below) {
-    quiet_peak_dbfs_ = quiet_frames_ == 0 ? level : std::max(quiet_peak_dbfs_, level);
+  const double loud_line = std::max(kLoudFloorDbfs, burst_peak_dbfs_ - kLoudBelowBurstDb);
+  if (level < loud_line) {
+    // Quiet, or a codec spike well under a burst: the quiet stretch goes on.
+    quiet_sum_db_ += level;
     ++quiet_frames_;
     return false;
   }
-  if (quiet_frames_ >= kQuietFrames && level >= quiet_peak_dbfs_ + kRiseDb && level >= kOnDbfs) {
-    fired = true;
-  }
-  // In a burst (or noise above the quiet line): the next onset needs a new quiet stretch.
+  const bool fired = quiet_frames_ >= kQuietFrames &&
+                     level >= quiet_sum_db_ / static_cast<double>(quiet_frames_) + kRiseDb;
   burst_peak_dbfs_ = std::max(burst_peak_dbfs_, level);
   quiet_frames_ = 0;
+  quiet_sum_db_ = 0;
   return fired;
 }
 

@@ -50,17 +50,18 @@ class ToneSurvey {
 
 // OnsetDetector: the first 20 ms frame of a decoded stream in which a burst at one frequency
 // starts. Each frame is Hann-windowed (a rectangular window leaks other mixed tones 150 Hz away
-// at only ~20 dB down, which would hide the quiet stretch). A frame is quiet below
-// max(kOnDbfs, loudest burst so far - kQuietBelowBurstDb); after kQuietFrames quiet frames the
-// detector is armed and fires on the first frame kRiseDb above the quiet stretch's loudest and
-// at least kOnDbfs. The window weighs a frame's edges less: an onset in a frame's last quarter
-// may only be seen in the next frame, so a latency reads up to 20 ms high, never low.
+// at only ~20 dB down). A frame is loud at or above max(kLoudFloorDbfs, the loudest burst so
+// far - kLoudBelowBurstDb); the frames between loud ones are the quiet stretch (the codec's
+// occasional spikes 15-20 dB under a burst stay in it). The detector fires on a loud frame after
+// at least kQuietFrames quiet ones that is kRiseDb above their mean. The window weighs a frame's
+// edges less: an onset in a frame's last quarter may only be seen in the next frame, so a
+// latency reads up to 20 ms high, never low.
 class OnsetDetector {
  public:
   static constexpr std::size_t kQuietFrames = 10;
   static constexpr double kRiseDb = 15;
-  static constexpr double kOnDbfs = -50;
-  static constexpr double kQuietBelowBurstDb = 25;
+  static constexpr double kLoudFloorDbfs = -40;
+  static constexpr double kLoudBelowBurstDb = 20;
 
   explicit OnsetDetector(double hz);
 
@@ -71,7 +72,7 @@ class OnsetDetector {
   double hz_;
   std::vector<float> window_;
   std::size_t quiet_frames_ = 0;
-  double quiet_peak_dbfs_ = -120;
+  double quiet_sum_db_ = 0;
   double burst_peak_dbfs_ = -120;
 };
 
