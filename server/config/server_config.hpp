@@ -60,6 +60,17 @@ struct LimitsConfig {
   bool operator==(const LimitsConfig&) const = default;
 };
 
+// Murmur's autoban (issue 12, defect 3): an address with `attempts` failed logins within
+// `timeframe` is refused for `ban_time`. Memory only: never stored, gone on restart. Unlike
+// Murmur, successful logins never count (its autobanSuccessfulConnections=false), so many
+// people behind one address are not banned for connecting. attempts = 0 turns it off.
+struct AutobanConfig {
+  std::uint32_t attempts = 10;           // autobanAttempts
+  std::chrono::seconds timeframe{120};   // autobanTimeframe
+  std::chrono::seconds ban_time{300};    // autobanTime
+  bool operator==(const AutobanConfig&) const = default;
+};
+
 struct ChannelConfig {
   std::string root_name = "Plenum";   // registerName: name of the root channel
   std::uint32_t default_channel = 0;  // defaultchannel: where new users land
@@ -146,6 +157,7 @@ struct ServerConfig {
   NetworkConfig network;
   AccessConfig access;
   LimitsConfig limits;
+  AutobanConfig autoban;
   ChannelConfig channels;
   TextConfig text;
   VoiceConfig voice;

@@ -53,6 +53,9 @@ TEST_SUITE("config") {
     CHECK(config.text.image_message_length == 131072);
     CHECK(config.limits.message_limit == 1);
     CHECK(config.limits.message_burst == 5);
+    CHECK(config.autoban.attempts == 10);
+    CHECK(config.autoban.timeframe == std::chrono::seconds{120});
+    CHECK(config.autoban.ban_time == std::chrono::seconds{300});
     CHECK(config.channels.nesting_limit == 10);
     CHECK(config.channels.count_limit == 1000);
     CHECK_FALSE(config.privacy.log_ip);
