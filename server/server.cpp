@@ -22,13 +22,26 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Descriptors the server holds besides one per connection: voice sockets, the database and its
+// WAL, the listeners, eventfds and epoll, signals, the worker pool.
+constexpr rlim_t kReservedDescriptors = 64;
+
 // Each connection is a file descriptor; the default soft limit (1024) would cap a plenary
-// server far below its `users` setting.
-void raise_file_limit(log::Logger& logger) {
+// server below its `users` setting (1000 by default). Raise the soft limit to the hard one and
+// say so when even that leaves no room for `users` connections plus the server's own files.
+void raise_file_limit(std::uint32_t users, log::Logger& logger) {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  limit.rlim_cur = limit.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) logger.warn("could not raise the open-file limit");
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) logger.warn("could not raise the open-file limit");
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t needed = rlim_t{users} + kReservedDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    logger.warn("open-file limit {} is below users ({}) + {}: raise LimitNOFILE or ulimit -n",
+                limit.rlim_cur, users, kReservedDescriptors);
+  }
 }
 
 control::LoadedState open_state(const config::ServerConfig& config, store::Database& database,
@@ -63,7 +76,7 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
       tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
       signals_{control_io_, SIGINT, SIGTERM} {
-  raise_file_limit(logger_);
+  raise_file_limit(config_.limits.users, logger_);
   auto database = std::make_unique<store::Database>(config_.storage.database_path());
   auto loaded = open_state(config_, *database, superuser_password, logger_);
   store_ = std::make_unique<store::Store>(std::move(database), logger_);
