@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include "server/config/reload_plan.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/persistence.hpp"
 #include "server/control/tls_context.hpp"
@@ -10,6 +11,7 @@
 #include "server/voice/voice_plane.hpp"
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
 
 #include <sys/resource.h>
 
@@ -71,11 +73,14 @@ voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
 
 }  // namespace
 
-Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password)
+Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password,
+               config::ConfigSource source)
     : config_{std::move(config)},
+      source_{std::move(source)},
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
       tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
-      signals_{control_io_, SIGINT, SIGTERM} {
+      signals_{control_io_, SIGINT, SIGTERM},
+      reload_signals_{control_io_, SIGHUP} {
   raise_file_limit(config_.limits.users, logger_);
   auto database = std::make_unique<store::Database>(config_.storage.database_path());
   auto loaded = open_state(config_, *database, superuser_password, logger_);
@@ -94,12 +99,64 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   control_->attach_voice(*voice_);
   voice_->start();
   control_->start();
+  await_shutdown_signal();
+  await_reload_signal();
+}
+
+void Server::await_shutdown_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     logger_.info("signal {}: shutting down", signal);
+    boost::system::error_code ignored;
+    reload_signals_.cancel(ignored);
     voice_->stop();
     control_->stop();
   });
+}
+
+void Server::await_reload_signal() {
+  reload_signals_.async_wait([this](const boost::system::error_code& ec, int /*signal*/) {
+    if (ec) return;
+    reload();
+    await_reload_signal();
+  });
+}
+
+void Server::reload() {
+  if (!source_.file) {
+    logger_.warn("reload: started without --config, nothing to re-read");
+    return;
+  }
+  config::ServerConfig reread;
+  try {
+    reread = config::read_config(source_);
+  } catch (const config::ConfigError& e) {
+    logger_.error("reload: refused, running config unchanged: {}", e.what());
+    return;
+  }
+  try {
+    apply(config::plan_reload(control_->config(), reread));
+  } catch (const std::exception& e) {
+    // apply_config changes nothing when it throws (control_plane_reload.cpp).
+    logger_.error("reload: refused, running config unchanged: {}", e.what());
+  }
+}
+
+void Server::apply(const config::ReloadPlan& plan) {
+  if (!plan.need_restart.empty()) {
+    logger_.warn("reload: changed but need a restart: {}", fmt::join(plan.need_restart, ", "));
+  }
+  if (plan.applied.empty()) {
+    logger_.info("reload: no change to apply");
+    return;
+  }
+  // The applied line is written at the more verbose of the old and the new level.
+  const bool quieter = plan.next.log_level > control_->config().log_level;
+  control_->apply_config(plan.next);
+  voice_->update_settings(voice_settings(plan.next));
+  if (!quieter) logger_.set_threshold(plan.next.log_level);
+  logger_.info("reload: applied {}", fmt::join(plan.applied, ", "));
+  if (quieter) logger_.set_threshold(plan.next.log_level);
 }
 
 Server::~Server() {
@@ -120,6 +177,7 @@ void Server::stop() {
   asio::post(control_io_, [this] {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
+    reload_signals_.cancel(ignored);
     control_->stop();
   });
 }

@@ -119,7 +119,11 @@ class ControlPlane {
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   // For slow work (password hashing) that must not block the control thread.
   boost::asio::thread_pool& worker_pool() noexcept { return workers_; }
+  // The running config: read it at the moment of use, so a reload reaches every reader.
   const config::ServerConfig& config() const noexcept { return config_; }
+  // A reload (control_plane_reload.cpp): takes the new config, its limits and state rules.
+  // Only keys config::reloadable() names differ from the running ones.
+  void apply_config(config::ServerConfig next);
   log::Logger& logger() noexcept { return logger_; }
   Persistence& persistence() noexcept { return persistence_; }
   state::ServerState& state() noexcept { return state_; }
@@ -136,7 +140,7 @@ class ControlPlane {
 
   // Passed by argument.
   boost::asio::any_io_executor executor_;
-  const config::ServerConfig& config_;
+  config::ServerConfig config_;  // the running copy; apply_config replaces it
   log::Logger& logger_;
   boost::asio::ssl::context& tls_;
   // Allocated by this.

@@ -118,14 +118,30 @@ void update_tokens(ControlPlane& plane, Session& session, const MumbleProto::Aut
 void admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
            const LoginIdentity& identity);
 
+// Stores `upgraded` for the account unless its hash changed while the password was checked.
+void upgrade_password_hash(ControlPlane& plane, state::UserId user, const std::string& old_hash,
+                           const std::string& upgraded) {
+  state::Account* account = plane.accounts().find_mutable(user);
+  if (account == nullptr || account->password_hash != old_hash) return;
+  account->password_hash = upgraded;
+  plane.persistence().save_account(*account);
+  plane.logger().info("user {}: imported password hash upgraded", user);
+}
+
 void verify_then_admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
                        PasswordCheck check) {
   session.set_phase(SessionPhase::Verifying);
   boost::asio::post(plane.worker_pool(), [&plane, weak = session.weak_from_this(), message,
                                           check = std::move(check)]() mutable {
     const bool ok = store::verify_password(check.password, check.password_hash);
+    // A hash imported from Murmur is replaced by Plenum's own once the password is known.
+    std::optional<std::string> upgraded;
+    if (ok && store::needs_rehash(check.password_hash)) upgraded = store::hash_password(check.password);
     boost::asio::post(plane.executor(), [&plane, weak, message = std::move(message), ok,
-                                         identity = std::move(check.identity)] {
+                                         identity = std::move(check.identity),
+                                         old_hash = std::move(check.password_hash),
+                                         upgraded = std::move(upgraded)] {
+      if (upgraded && identity.user_id) upgrade_password_hash(plane, *identity.user_id, old_hash, *upgraded);
       auto alive = weak.lock();
       if (!alive || alive->phase() != SessionPhase::Verifying) return;
       alive->set_phase(SessionPhase::Connected);

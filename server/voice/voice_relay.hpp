@@ -71,6 +71,9 @@ class VoiceRelay {
   // Answers a client's empty CryptSetup with the IV we encrypt with now (§7.6).
   void send_encrypt_iv(SessionId session);
   void set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept;
+  // A reload's settings (ping, query limits, bandwidth, max users, queue delay); the learner's
+  // limits are not config keys and stay.
+  void update_settings(const VoiceSettings& settings) noexcept;
 
   // Traffic: one datagram from the socket, or one UDPTunnel payload from a client.
   void on_datagram(const Datagram& datagram, Clock::time_point now);

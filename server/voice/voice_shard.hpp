@@ -58,6 +58,7 @@ class VoiceShard {
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   void request_encrypt_iv(SessionId session);
   void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
+  void update_settings(const VoiceSettings& settings);
   void tunnel_voice(SessionId session, protocol::Bytes packet);
 
   VoiceCounters final_counters() const;
