@@ -1,6 +1,8 @@
 #include "server/server.hpp"
 
+#include "server/audio/audio_plane.hpp"
 #include "server/config/reload_plan.hpp"
+#include "server/engine_wiring.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/persistence.hpp"
 #include "server/control/tls_context.hpp"
@@ -97,6 +99,10 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   // the configured host, exactly as the acceptor got it.
   voice_->bind(asio::ip::udp::endpoint(endpoint_.address(), endpoint_.port()));
   control_->attach_voice(*voice_);
+  engine_ports_ = std::make_unique<EngineWiring>(*voice_, *control_);
+  engine_ = std::make_unique<audio::AudioPlane>(logger_, *engine_ports_);
+  control_->attach_engine(*engine_);
+  engine_->start();
   voice_->start();
   control_->start();
   await_shutdown_signal();
@@ -109,6 +115,7 @@ void Server::await_shutdown_signal() {
     logger_.info("signal {}: shutting down", signal);
     boost::system::error_code ignored;
     reload_signals_.cancel(ignored);
+    engine_->stop();
     voice_->stop();
     control_->stop();
   });
@@ -160,8 +167,11 @@ void Server::apply(const config::ReloadPlan& plan) {
 }
 
 Server::~Server() {
-  // The voice thread goes first (it posts to the control plane), then the control plane (it
-  // posts writes), then the store flushes and closes.
+  // The engine thread goes first (it reads the voice plane and posts to both), then the voice
+  // thread (it posts to the control plane), then the control plane (it posts writes), then the
+  // store flushes and closes.
+  engine_.reset();
+  engine_ports_.reset();
   voice_.reset();
   control_.reset();
   store_.reset();
@@ -173,6 +183,7 @@ void Server::run() {
 }
 
 void Server::stop() {
+  engine_->stop();
   voice_->stop();
   asio::post(control_io_, [this] {
     boost::system::error_code ignored;

@@ -22,6 +22,8 @@ namespace plenum::server {
 namespace store { class Store; }
 namespace control { class ControlPlane; }
 namespace voice { class VoicePlane; }
+namespace audio { class AudioPlane; }
+class EngineWiring;
 
 class Server {
  public:
@@ -56,6 +58,10 @@ class Server {
   std::unique_ptr<control::ControlPlane> control_;
   // Declared after control_: destroyed first, since its thread calls into the control plane.
   std::unique_ptr<voice::VoicePlane> voice_;
+  // Declared after voice_: destroyed first, since its thread reads the voice plane's rings and
+  // posts to both planes.
+  std::unique_ptr<EngineWiring> engine_ports_;
+  std::unique_ptr<audio::AudioPlane> engine_;
   boost::asio::signal_set signals_;
   boost::asio::signal_set reload_signals_;  // SIGHUP
   boost::asio::ip::tcp::endpoint endpoint_;

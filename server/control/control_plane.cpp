@@ -144,6 +144,7 @@ awaitable<void> ControlPlane::sweep_loop() {
     auto [ec] = co_await sweep_timer_.async_wait(use_tuple);
     if (ec || stopping_) co_return;
     sweep();
+    announce_mix_speakers();
   }
 }
 

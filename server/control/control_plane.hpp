@@ -5,13 +5,16 @@
 
 #include "protocol/bytes.hpp"
 #include "server/config/server_config.hpp"
+#include "server/audio/engine_frames.hpp"
 #include "server/control/control_limits.hpp"
+#include "server/control/mix_users.hpp"
 #include "server/control/persistence.hpp"
 #include "server/control/session.hpp"
 #include "server/log/logger.hpp"
 #include "server/state/account_registry.hpp"
 #include "server/state/server_state.hpp"
 #include "server/store/records.hpp"
+#include "server/voice/engine_routes.hpp"
 #include "server/voice/voice_commands.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -30,6 +33,9 @@
 
 namespace plenum::server::voice {
 class VoicePlane;
+}
+namespace plenum::server::audio {
+class AudioPlane;
 }
 
 namespace plenum::server::control {
@@ -105,6 +111,22 @@ class ControlPlane {
   void on_server_nonce_request(Session& session);
   void on_context_action(Session& session, const MumbleProto::ContextAction& action);
 
+  // The audio engine (control_plane_engine.cpp). attach_engine before start(); the engine must
+  // stop before this object dies, since its thread posts here.
+  void attach_engine(audio::AudioPlane& engine) noexcept { engine_ = &engine; }
+  // Floor holders per channel (plenary control): the engine always selects them.
+  void set_floor_source(std::function<std::vector<state::SessionId>(state::ChannelId)> floor_of) {
+    floor_of_ = std::move(floor_of);
+  }
+  void on_engine_selection(std::shared_ptr<const audio::SelectionSnapshot> selection);
+  void on_engine_notices(const std::vector<audio::EngineNotice>& notices);
+  // The mix users a newcomer must learn (login sequence).
+  void send_mix_users(Session& session);
+  bool is_mix_user(state::SessionId session) const noexcept { return mix_users_.is_mix_user(session); }
+  const MixUsers& mix_users() const noexcept { return mix_users_; }
+  // Mumble's SuggestConfig for a user entering a channel that asks for push-to-talk.
+  void suggest_channel_config(Session& session, state::ChannelId channel);
+
   // Sending.
   void send_to(std::uint32_t session, protocol::Bytes frame);
   // Every authenticated session, or those `filter` accepts.
@@ -163,6 +185,15 @@ class ControlPlane {
   std::unique_ptr<voice::ControlLink> voice_link_;
   bool routing_stale_ = false;
   bool routing_flush_posted_ = false;
+  // Audio engine wiring.
+  voice::EngineContext engine_context() const;
+  std::string name_of(state::SessionId session) const;
+  void sync_mix_users();
+  void announce_mix_speakers();
+  audio::AudioPlane* engine_ = nullptr;
+  MixUsers mix_users_;
+  std::shared_ptr<const audio::SelectionSnapshot> selection_;
+  std::function<std::vector<state::SessionId>(state::ChannelId)> floor_of_;
 };
 
 }  // namespace plenum::server::control

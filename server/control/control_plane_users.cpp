@@ -15,6 +15,7 @@ void ControlPlane::on_user_joined(Session& session) {
   start_voice_session(session);
   publish_routing();
   flush_routing();
+  suggest_channel_config(session, user->channel);
 }
 
 void ControlPlane::remove_user(Session& session, const Removal& removal) {
@@ -86,6 +87,7 @@ void ControlPlane::move_user(state::SessionId session, state::ChannelId channel,
     query.set_channel_id(channel);
     query.set_permissions(state_.permission_query_value(session, channel));
     moved->send(query);
+    suggest_channel_config(*moved, channel);
   }
   if (entry->emptied_temporary) {
     if (auto removed = state_.remove_channel(*entry->emptied_temporary)) {

@@ -2,6 +2,7 @@
 // routing snapshots follow every state change, tunnelled voice goes over, and what the voice
 // plane reports (tunnel frames, crypt counters, resync needs) comes back through VoiceLink,
 // which posts everything onto the control thread.
+#include "server/audio/audio_plane.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/peer_address.hpp"
 #include "server/voice/routing_snapshot_builder.hpp"
@@ -102,7 +103,12 @@ void ControlPlane::flush_routing() {
     const Session* session = find_session(id);
     return session != nullptr ? &session->voice_targets : nullptr;
   };
-  voice_->publish(voice::build_routing_snapshot(state_, targets_of));
+  // Engine channels follow modes and members: their mix users first, so the snapshot names them.
+  sync_mix_users();
+  const voice::EngineContext context = engine_context();
+  auto snapshot = voice::build_routing_snapshot(state_, targets_of, &context);
+  if (engine_ != nullptr) engine_->set_snapshot(snapshot->engine_channels);
+  voice_->publish(std::move(snapshot));
 }
 
 void ControlPlane::on_tunnel_voice(Session& session, const protocol::Bytes& packet) {

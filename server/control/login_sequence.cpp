@@ -15,6 +15,9 @@ std::string as_string(std::span<const std::byte> bytes) {
 // three required fields or they drop the message.
 constexpr std::int32_t kCeltAlphaBitstream = static_cast<std::int32_t>(0x8000000bU);
 
+// ServerSync.plenum_features bits (Mumble.proto): listener modes and the virtual mix user.
+constexpr std::uint32_t kPlenumFeatureListenerModes = 1U << 0;
+
 }  // namespace
 
 void LoginSequence::run(state::ConnectedUser user, std::optional<state::ChannelId> remembered_channel) {
@@ -122,6 +125,7 @@ void LoginSequence::send_other_users() {
     if (!other || !other->authenticated()) continue;
     session_.send(user_state(user, session_.client_version));
   }
+  plane_.send_mix_users(session_);
 }
 
 void LoginSequence::send_server_sync() {
@@ -131,6 +135,7 @@ void LoginSequence::send_server_sync() {
   message.set_max_bandwidth(config.voice.bandwidth_bps);
   if (!config.text.welcome_text.empty()) message.set_welcome_text(config.text.welcome_text);
   message.set_permissions(plane_.state().server_sync_permissions(session_.id()));
+  message.set_plenum_features(kPlenumFeatureListenerModes);
   session_.send(message);
 }
 

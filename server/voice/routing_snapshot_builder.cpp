@@ -151,7 +151,8 @@ ChannelListeners channel_listeners_of(const state::ServerState& state) {
 }
 
 std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::ServerState& state,
-                                                              const VoiceTargetsOf& targets_of) {
+                                                              const VoiceTargetsOf& targets_of,
+                                                              const EngineContext* engine) {
   auto snapshot = std::make_shared<RoutingSnapshot>();
   const auto& users = state.users().users();
   snapshot->speakers.reserve(users.size());
@@ -165,6 +166,7 @@ std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::Serve
     snapshot->speakers.emplace(
         session, routes_of(state, snapshot->channel_listeners, user, targets, links));
   }
+  if (engine != nullptr) add_engine_routes(state, *engine, *snapshot);
   return snapshot;
 }
 
