@@ -11,6 +11,9 @@ void ControlPlane::apply_config(config::ServerConfig next) {
   state_.set_rules(state_rules(next));
   config_ = std::move(next);
   limits_ = make_control_limits(config_);
+  // The routing snapshot carries the [plenary] defaults to the engine: rebuild it now rather
+  // than at the next user or channel change.
+  publish_routing();
 }
 
 }  // namespace plenum::server::control
