@@ -53,7 +53,9 @@ struct AccessConfig {
 };
 
 struct LimitsConfig {
-  std::uint32_t users = 100;            // users: concurrent users (Debian's ini value)
+  // users: concurrent users. 1000, not Murmur's 100: a plenary of 300 with guests and second
+  // devices must fit (one descriptor and ~100 KiB each; config/plenum.ini says more).
+  std::uint32_t users = 1000;
   std::uint32_t users_per_channel = 0;  // usersperchannel: 0 = unlimited
   std::uint32_t message_limit = 1;      // messagelimit: rate-limited messages per second
   std::uint32_t message_burst = 5;      // messageburst: bucket size

@@ -172,7 +172,11 @@ class ControlPlane {
   // A wrong password or server password: counted against the address and `account` (may be
   // empty); the address may be autobanned by it.
   void on_login_failure(Session& session, const std::string& account);
+  // The running config: read it at the moment of use, so a reload reaches every reader.
   const config::ServerConfig& config() const noexcept { return config_; }
+  // A reload (control_plane_reload.cpp): takes the new config, its limits and state rules.
+  // Only keys config::reloadable() names differ from the running ones.
+  void apply_config(config::ServerConfig next);
   log::Logger& logger() noexcept { return logger_; }
   Persistence& persistence() noexcept { return persistence_; }
   state::ServerState& state() noexcept { return state_; }
@@ -191,7 +195,7 @@ class ControlPlane {
 
   // Passed by argument.
   boost::asio::any_io_executor executor_;
-  const config::ServerConfig& config_;
+  config::ServerConfig config_;  // the running copy; apply_config replaces it
   log::Logger& logger_;
   boost::asio::ssl::context& tls_;
   // Allocated by this.

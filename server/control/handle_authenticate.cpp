@@ -5,6 +5,9 @@
 #include "server/control/dispatch.hpp"
 #include "server/control/login_sequence.hpp"
 #include "server/control/password_check_queue.hpp"
+#include "server/store/password_hash.hpp"
+
+#include <boost/asio/post.hpp>
 
 namespace plenum::server::control {
 
@@ -122,6 +125,16 @@ void update_tokens(ControlPlane& plane, Session& session, const MumbleProto::Aut
 void admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
            const LoginIdentity& identity);
 
+// Stores `upgraded` for the account unless its hash changed while the password was checked.
+void upgrade_password_hash(ControlPlane& plane, state::UserId user, const std::string& old_hash,
+                           const std::string& upgraded) {
+  state::Account* account = plane.accounts().find_mutable(user);
+  if (account == nullptr || account->password_hash != old_hash) return;
+  account->password_hash = upgraded;
+  plane.persistence().save_account(*account);
+  plane.logger().info("user {}: imported password hash upgraded", user);
+}
+
 void verify_then_admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
                        PasswordCheck check) {
   const auto now = Session::Clock::now();
@@ -135,13 +148,28 @@ void verify_then_admit(ControlPlane& plane, Session& session, const MumbleProto:
   }
   session.set_phase(SessionPhase::Verifying);
   const auto lane = suspect ? PasswordCheckQueue::Lane::Suspect : PasswordCheckQueue::Lane::Clean;
+  // A hash imported from Murmur is replaced by Plenum's own once the password is known.
+  const std::string old_hash = check.password_hash;
+  std::optional<std::string> rehash;
+  if (store::needs_rehash(old_hash)) rehash = check.password;
   plane.password_checks().submit(
       lane, session.remote_address, std::move(check.password), std::move(check.password_hash),
       [weak = session.weak_from_this()] {
         const auto alive = weak.lock();
         return alive && alive->phase() == SessionPhase::Verifying;
       },
-      [&plane, weak = session.weak_from_this(), message, identity = std::move(check.identity)](bool ok, bool /*ran*/) {
+      [&plane, weak = session.weak_from_this(), message, identity = std::move(check.identity),
+       old_hash, rehash = std::move(rehash)](bool ok, bool /*ran*/) {
+        if (ok && rehash && identity.user_id) {
+          // Hashing is slow: on the worker, then stored on the control thread.
+          boost::asio::post(plane.worker_pool(), [&plane, user = *identity.user_id, old_hash,
+                                                  password = *rehash] {
+            auto upgraded = store::hash_password(password);
+            boost::asio::post(plane.executor(), [&plane, user, old_hash, upgraded = std::move(upgraded)] {
+              upgrade_password_hash(plane, user, old_hash, upgraded);
+            });
+          });
+        }
         auto alive = weak.lock();
         if (!alive || alive->phase() != SessionPhase::Verifying) return;
         alive->set_phase(SessionPhase::Connected);

@@ -71,6 +71,10 @@ void VoicePlane::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
   for (auto& shard : shards_) shard->publish(snapshot);
 }
 
+void VoicePlane::update_settings(const VoiceSettings& settings) {
+  for (auto& shard : shards_) shard->update_settings(settings);
+}
+
 void VoicePlane::tunnel_voice(SessionId session, protocol::Bytes packet) {
   fallback(session).tunnel_voice(session, std::move(packet));
 }

@@ -56,6 +56,8 @@ class VoicePlane {
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   void request_encrypt_iv(SessionId session);
   void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
+  // A reload (SIGHUP): every shard takes the new settings before its next datagram.
+  void update_settings(const VoiceSettings& settings);
   void tunnel_voice(SessionId session, protocol::Bytes packet);
 
   // The audio engine's side (any thread; the engine thread in practice).

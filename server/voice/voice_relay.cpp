@@ -42,6 +42,13 @@ VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link
       query_limiter_{settings.query, now},
       engine_{engine} {}
 
+void VoiceRelay::update_settings(const VoiceSettings& settings) noexcept {
+  const LearnerLimits learner = settings_.learner;
+  settings_ = settings;
+  settings_.learner = learner;
+  query_limiter_.set_limits(settings.query);
+}
+
 VoiceSession* VoiceRelay::find(SessionId session) noexcept {
   const auto it = sessions_.find(session);
   return it == sessions_.end() ? nullptr : &it->second;

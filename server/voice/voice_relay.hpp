@@ -74,6 +74,9 @@ class VoiceRelay {
   // Answers a client's empty CryptSetup with the IV we encrypt with now (§7.6).
   void send_encrypt_iv(SessionId session);
   void set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept;
+  // A reload's settings (ping, query limits, bandwidth, max users, queue delay); the learner's
+  // limits are not config keys and stay.
+  void update_settings(const VoiceSettings& settings) noexcept;
   // The audio engine's latest selection: who topk listeners hear, whose open microphone is stopped.
   void set_selection(std::shared_ptr<const audio::SelectionSnapshot> selection) noexcept;
   // One tick of a channel's mix from the engine: to each of its mix listeners this shard acts for.

@@ -195,6 +195,10 @@ void VoiceShard::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
   enqueue([this, snapshot = std::move(snapshot)]() mutable { relay_.set_snapshot(std::move(snapshot)); });
 }
 
+void VoiceShard::update_settings(const VoiceSettings& settings) {
+  enqueue([this, settings] { relay_.update_settings(settings); });
+}
+
 void VoiceShard::tunnel_voice(SessionId session, protocol::Bytes packet) {
   enqueue([this, session, packet = std::move(packet)] {
     relay_.on_tunnel(session, packet, Clock::now());

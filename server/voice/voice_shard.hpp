@@ -59,6 +59,7 @@ class VoiceShard {
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   void request_encrypt_iv(SessionId session);
   void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
+  void update_settings(const VoiceSettings& settings);
   void tunnel_voice(SessionId session, protocol::Bytes packet);
   void publish_selection(std::shared_ptr<const audio::SelectionSnapshot> selection);
   void deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks);

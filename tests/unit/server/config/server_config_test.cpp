@@ -46,7 +46,7 @@ TEST_SUITE("config") {
     CHECK(config.network.port == 64738);
     CHECK(config.network.host.empty());
     CHECK(config.network.timeout == std::chrono::seconds{30});
-    CHECK(config.limits.users == 100);
+    CHECK(config.limits.users == 1000);  // a plenary's size, not Murmur's 100
     CHECK(config.voice.bandwidth_bps == 72000);
     CHECK(config.voice.threads == 0);
     CHECK(config.text.text_message_length == 5000);
