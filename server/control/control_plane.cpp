@@ -188,7 +188,12 @@ void ControlPlane::evict_oldest_unauthenticated() {
   oldest->stop(to_string(DropCause::UnauthenticatedEvicted));
 }
 
-bool ControlPlane::on_unauthenticated_memory(Session& session, std::size_t before, std::size_t now) {
+bool ControlPlane::on_unauthenticated_memory(Session& session, std::size_t before_all, std::size_t now_all) {
+  // The first 64 KiB of each connection are free (bounded by max_unauthenticated): a login's
+  // few small frames never compete with connections that announced large ones.
+  constexpr std::size_t kFree = 64 * 1024;
+  const std::size_t before = before_all > kFree ? before_all - kFree : 0;
+  const std::size_t now = now_all > kFree ? now_all - kFree : 0;
   unauthenticated_bytes_ = unauthenticated_bytes_ - before + now;
   if (now <= before || unauthenticated_bytes_ <= limits_.unauthenticated_memory) return true;
   count_drop(session, DropCause::UnauthenticatedMemory,

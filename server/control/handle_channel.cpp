@@ -66,8 +66,9 @@ void handle_channel_state(ControlPlane& plane, Session& session, const MumblePro
   if (!applied) return;
   const state::ChannelId id = *applied;
   plane.publish_routing();  // links and new channels change who hears whom
-  announce_channel(plane, id, message);
+  // Stored first: the announcement (the creator's confirmation) waits for this write.
   plane.persistence().save_channel(state, id);
+  announce_channel(plane, id, message);
   plane.logger().info("session {}: channel {} {}", session.id(), id, creating ? "created" : "changed");
   // The maker of a temporary channel goes into it, or it would vanish at once (Murmur does this).
   if (creating && request.temporary) plane.move_user(session.id(), id, std::nullopt);
@@ -84,6 +85,9 @@ void handle_channel_remove(ControlPlane& plane, Session& session, const MumblePr
   auto removal = state.remove_channel(message.channel_id());
   if (!removal) return;
   plane.publish_routing();
+  // Stored first: the announcements below wait for this write.
+  plane.accounts().forget_listened(removal->removed);  // the store's rows go by cascade
+  plane.persistence().remove_channels(removal->removed);
   for (const auto& entry : removal->relocated) {
     MumbleProto::UserState moved;
     moved.set_session(entry.session);
@@ -102,8 +106,6 @@ void handle_channel_remove(ControlPlane& plane, Session& session, const MumblePr
     gone.set_channel_id(id);
     plane.broadcast_message(gone);
   }
-  plane.accounts().forget_listened(removal->removed);  // the store's rows go by cascade
-  plane.persistence().remove_channels(removal->removed);
   plane.logger().info("session {}: channel {} removed", session.id(), message.channel_id());
 }
 
