@@ -12,10 +12,12 @@ namespace {
 // Bound at startup, so a reload leaves them: the listening sockets (host, port), the voice
 // threads, the files (data_dir, database, sslCert, sslKey), the root channel that was created
 // with its name, and the logger's privacy switches, which its lines on other threads read
-// without a lock (turning them on at run time also deserves a restart's deliberateness).
-constexpr std::array<std::string_view, 10> kRestartKeys = {
-    "host",     "port",    "voice_threads", "data_dir", "database",
-    "sslCert",  "sslKey",  "registerName",  "log_ip",   "log_names"};
+// without a lock (turning them on at run time also deserves a restart's deliberateness), and the
+// autoban rules, which the login throttle takes when the control plane starts.
+constexpr std::array<std::string_view, 13> kRestartKeys = {
+    "host",     "port",    "voice_threads", "data_dir",        "database",
+    "sslCert",  "sslKey",  "registerName",  "log_ip",          "log_names",
+    "autobanAttempts", "autobanTimeframe", "autobanTime"};
 
 }  // namespace
 

@@ -24,8 +24,11 @@ struct ControlLimits {
   // After accept fails for lack of descriptors or memory, wait this long before trying again
   // (it used to spin a core and log 56 MB: issue 12, defect 6).
   std::chrono::milliseconds accept_backoff{100};
-  // Routing snapshots are rebuilt at most this often: a burst of changes costs one rebuild.
-  std::chrono::milliseconds routing_publish_interval{5};
+  // Routing snapshots are rebuilt at most this often. 0: once per handled frame (a burst inside
+  // one read costs one rebuild), before any reply goes out, so a client that acts on a
+  // confirmation (a mute, a move, a listener) is routed by it. A longer interval broke that
+  // promise: voice sent right after a confirmation went by the old snapshot.
+  std::chrono::milliseconds routing_publish_interval{0};
 };
 
 }  // namespace plenum::server::control

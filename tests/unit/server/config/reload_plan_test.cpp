@@ -41,9 +41,10 @@ TEST_SUITE("config") {
     CHECK(plan.next == running);
   }
 
-  TEST_CASE("the keys bound at startup are exactly the socket, thread, file and privacy keys") {
+  TEST_CASE("the keys bound at startup are exactly the socket, thread, file, privacy and autoban keys") {
     for (const char* key : {"host", "port", "voice_threads", "data_dir", "database", "sslCert",
-                            "sslKey", "registerName", "log_ip", "log_names"}) {
+                            "sslKey", "registerName", "log_ip", "log_names", "autobanAttempts",
+                            "autobanTimeframe", "autobanTime"}) {
       INFO(key);
       CHECK_FALSE(reloadable(key));
     }

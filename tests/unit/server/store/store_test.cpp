@@ -52,9 +52,10 @@ TEST_SUITE("store") {
   TEST_CASE("each write has a number, and the finished listener hears every commit in order") {
     TempDir dir;
     Logger logger{Level::Error, false, false};
-    Store store{std::make_unique<Database>(dir / "plenum.sqlite"), logger};
+    // Before the store: its thread may still call the listener until the store is destroyed.
     std::mutex mutex;  // guards heard: the listener runs on the store thread
     std::vector<std::uint64_t> heard;
+    Store store{std::make_unique<Database>(dir / "plenum.sqlite"), logger};
     store.set_finished_listener([&](std::uint64_t finished) {
       const std::lock_guard lock{mutex};
       heard.push_back(finished);

@@ -100,7 +100,8 @@ PlenumOptions engine_options(const std::string& mode, std::uint32_t k) {
 }  // namespace
 
 TEST_SUITE("engine") {
-  TEST_CASE("a mix listener hears the k loudest tones in one stream; a selected speaker not itself") {
+  // No ';' in test names: CTest's discovered names end there, and the test would not run.
+  TEST_CASE("a mix listener hears the k loudest tones in one stream, a selected speaker not itself") {
     auto server = start_plenum(engine_options("mix", 3));
     // Six talkers 7 dB apart (more than the selector's 6 dB swap margin, so the set settles on
     // the loudest whatever order their first packets arrive in); the three loudest (400, 700,
@@ -145,8 +146,8 @@ TEST_SUITE("engine") {
     CHECK(others - own > 15);
   }
 
-  TEST_CASE("a topk listener gets the packets of exactly the k loudest; a noise-only microphone "
-            "is neither forwarded nor selected") {
+  TEST_CASE("a topk listener gets the packets of exactly the k loudest, a noise-only microphone "
+            "neither forwarded nor selected") {
     auto server = start_plenum(engine_options("topk", 4));
     // 7 s: the noisy microphone's floor rises from the initial -60 dBFS to within the gate's
     // margin of its -42 dBFS noise in about 3 s (NoiseFloorTuning), then the hangover and the
