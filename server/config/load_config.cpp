@@ -182,7 +182,9 @@ ServerConfig read_config(const ConfigSource& source) {
   } else {
     apply_ini_text(config, embedded_default_ini(), kEmbeddedOrigin);
   }
-  for (const auto& [key, value] : source.flags) {
+  for (const auto& [flag_key, value] : source.flags) {
+    // A named copy: clang 14 (the fuzz preset) cannot capture a structured binding.
+    const auto& key = flag_key;
     const auto flag = std::find_if(std::begin(kKeyFlags), std::end(kKeyFlags),
                                    [&](const auto& pair) { return pair.second == key; });
     const std::string origin = flag == std::end(kKeyFlags) ? key : "--" + std::string{flag->first};
