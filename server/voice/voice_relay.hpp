@@ -191,6 +191,9 @@ class VoiceRelay {
   // One tick's mix frames encoded per [frame][format], built when a listener first needs one.
   std::array<std::array<Encoding, 2>, audio::kMaxSelected + 1> mix_encodings_{};
   std::size_t next_volume_slot_ = 0;  // the volume encoding to rebuild when all are taken
+  // Endpoint learning, reused per datagram: local candidates whose IV could have sent it (tried
+  // first), the other local candidates, and candidates homed on other shards.
+  std::vector<SessionId> likely_peers_;
   std::vector<SessionId> local_peers_;
   std::vector<SessionId> remote_peers_;
   // Receivers homed on other shards, by [shard][encoding slot], for one packet.

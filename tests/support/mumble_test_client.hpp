@@ -139,6 +139,9 @@ class MumbleTestClient {
   // Sends a connectivity ping (legacy `0x20 ‖ varint ts` or protobuf `0x01 ‖ Ping{ts}`) and
   // returns the first ping that comes back (its plaintext), leaving voice queued.
   std::optional<protocol::Bytes> udp_ping(std::uint64_t timestamp, Deadline deadline);
+  // The same in two steps, so that many clients can ping at once: send, then await the echo.
+  void send_udp_ping(std::uint64_t timestamp);
+  std::optional<protocol::Bytes> receive_udp_ping(Deadline deadline);
   // A plaintext voice packet over UDP (encrypted) or as a UDPTunnel frame.
   void send_voice(protocol::ByteView plaintext, VoicePath path, Deadline deadline);
   // Encodes one Opus frame client-to-server in udp_format() (legacy or protobuf) and sends it.

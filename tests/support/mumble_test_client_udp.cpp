@@ -94,6 +94,15 @@ void MumbleTestClient::send_udp(protocol::ByteView plaintext) {
 
 std::optional<protocol::Bytes> MumbleTestClient::udp_ping(std::uint64_t timestamp,
                                                           Deadline deadline) {
+  send_udp_ping(timestamp);
+  return receive_udp_ping(deadline);
+}
+
+std::optional<protocol::Bytes> MumbleTestClient::receive_udp_ping(Deadline deadline) {
+  return take_udp(true, deadline);
+}
+
+void MumbleTestClient::send_udp_ping(std::uint64_t timestamp) {
   std::array<std::byte, 64> ping{};
   const auto size = udp_format() == protocol::UdpFormat::Legacy
                         ? protocol::encode_legacy_ping(timestamp, ping)
@@ -102,7 +111,6 @@ std::optional<protocol::Bytes> MumbleTestClient::udp_ping(std::uint64_t timestam
     throw ClientError("udp_ping: " + size.error().message());
   }
   send_udp(protocol::ByteView(ping.data(), *size));
-  return take_udp(true, deadline);
 }
 
 std::optional<protocol::Bytes> MumbleTestClient::take_udp(bool want_ping, Deadline deadline) {
