@@ -71,7 +71,8 @@ ControlPlane::ControlPlane(asio::any_io_executor executor, const config::ServerC
       state_{std::move(loaded.state)},
       accounts_{std::move(loaded.accounts)},
       bans_{std::move(loaded.bans)},
-      sweep_timer_{executor_} {
+      sweep_timer_{executor_},
+      plenary_timer_{executor_} {
   if (loaded.fresh) persistence_.save_everything(state_, accounts_);
 }
 
@@ -115,6 +116,7 @@ void ControlPlane::stop() {
   boost::system::error_code ignored;
   for (auto& acceptor : acceptors_) acceptor->close(ignored);
   sweep_timer_.cancel();
+  plenary_timer_.cancel();
   // Copy: stop() unregisters each session from sessions_.
   auto sessions = sessions_;
   for (auto& [id, session] : sessions) session->stop("server shutting down");

@@ -127,6 +127,9 @@ class ControlPlane {
   std::vector<store::BanRecord>& bans() noexcept { return bans_; }
   std::uint64_t drops(DropCause cause) const noexcept { return drops_[static_cast<std::size_t>(cause)]; }
   std::size_t session_count() const noexcept { return sessions_.size(); }
+  bool stopping() const noexcept { return stopping_; }
+  // Speaking-time limits and breakout ends (plenary_timer.hpp); cancelled by stop().
+  boost::asio::steady_timer& plenary_timer() noexcept { return plenary_timer_; }
 
  private:
   boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor);
@@ -148,6 +151,7 @@ class ControlPlane {
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::map<std::uint32_t, std::shared_ptr<Session>> sessions_;
   boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer plenary_timer_;
   boost::asio::thread_pool workers_{1};
   std::array<std::uint64_t, static_cast<std::size_t>(DropCause::Count)> drops_{};
   std::uint64_t tunnel_packets_dropped_ = 0;

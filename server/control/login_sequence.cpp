@@ -1,6 +1,8 @@
 #include "server/control/login_sequence.hpp"
 
+#include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
+#include "server/control/floor_control.hpp"
 #include "server/control/state_messages.hpp"
 
 namespace plenum::server::control {
@@ -42,6 +44,8 @@ void LoginSequence::run(state::ConnectedUser user, std::optional<state::ChannelI
   send_server_sync();
   announce_listeners();
   send_server_config();
+  send_context_menu(session_);  // after ServerSync, as Murmur's context callbacks come
+  send_floor_states(plane_, session_);
   plane_.on_user_joined(session_);
 }
 
