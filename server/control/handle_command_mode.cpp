@@ -2,6 +2,7 @@
 // routing snapshot reads from ConnectedUser::listener_mode.
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
+#include "server/voice/engine_routes.hpp"
 
 #include <fmt/core.h>
 
@@ -13,7 +14,7 @@ void mode(CommandCall& call) {
   auto* user = call.plane.state().users().find(call.session.id());
   const auto* channel = call.plane.state().channels().find(user->channel);
   const auto& defaults = call.plane.config().plenary;
-  const auto channel_mode = channel->plenary.mode.value_or(defaults.mode);
+  const auto channel_mode = voice::channel_mode(*channel, defaults);
   if (call.args.size() > 1) {
     reply(call.session, "Usage: /mode [all|topk|mix|default]");
     return;
@@ -30,7 +31,7 @@ void mode(CommandCall& call) {
     }
     call.plane.publish_routing();
   }
-  const auto effective = state::effective_mode(channel->plenary, defaults, user->listener_mode);
+  const auto effective = voice::listener_mode(call.plane.state(), *user, defaults);
   reply(call.session, fmt::format("Listening mode: {}{}. This channel's default: {}.", config::to_string(effective),
                                   user->listener_mode ? " (your choice)" : " (the channel's)",
                                   config::to_string(channel_mode)));

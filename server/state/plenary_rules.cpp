@@ -152,10 +152,4 @@ std::string describe_setting(const PlenarySettings& settings, const config::Plen
   return fmt::format("{} {}", key, value);
 }
 
-config::ListenerMode effective_mode(const PlenarySettings& channel, const config::PlenaryConfig& defaults,
-                                    std::optional<config::ListenerMode> own) noexcept {
-  if (own) return *own;
-  return channel.mode.value_or(defaults.mode);
-}
-
 }  // namespace plenum::server::state

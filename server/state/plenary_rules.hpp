@@ -48,8 +48,4 @@ SettingChange change_setting(PlenarySettings current, std::string_view key, std:
 std::string describe_setting(const PlenarySettings& settings, const config::PlenaryConfig& defaults,
                              std::string_view key);
 
-// The mode a listener in `channel` gets: its own choice, else the channel's, else [plenary].
-config::ListenerMode effective_mode(const PlenarySettings& channel, const config::PlenaryConfig& defaults,
-                                    std::optional<config::ListenerMode> own) noexcept;
-
 }  // namespace plenum::server::state

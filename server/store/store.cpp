@@ -19,13 +19,20 @@ Store::~Store() {
   thread_.join();
 }
 
-void Store::post(Write write) {
+std::uint64_t Store::post(Write write) {
+  std::uint64_t number = 0;
   {
     const std::lock_guard lock{mutex_};
     queue_.push_back(std::move(write));
-    ++posted_;
+    number = ++posted_;
   }
   wake_.notify_one();
+  return number;
+}
+
+void Store::set_finished_listener(std::function<void(std::uint64_t)> listener) {
+  const std::lock_guard lock{mutex_};
+  finished_listener_ = std::move(listener);
 }
 
 void Store::flush() {
@@ -44,9 +51,19 @@ void Store::run() {
       batch.swap(queue_);
     }
     apply(batch);
+    // The listener hears a batch before flush() can see it finished, so that a flush() caller
+    // knows the listener has been told.
+    std::function<void(std::uint64_t)> listener;
+    std::uint64_t finished = 0;
     {
       const std::lock_guard lock{mutex_};
-      finished_ += batch.size();
+      finished = finished_ + batch.size();
+      listener = finished_listener_;
+    }
+    if (listener) listener(finished);
+    {
+      const std::lock_guard lock{mutex_};
+      finished_ = finished;
     }
     finished_changed_.notify_all();
     batch.clear();

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace plenum::test {
@@ -117,7 +118,7 @@ TEST_CASE("floor: a moderated channel silences members until a chair gives them 
   CHECK(wait_suppress(alice, carol.session(), true));
 }
 
-TEST_CASE("floor: first-time-first serves those who have not spoken; the time limit warns and ends") {
+TEST_CASE("floor: first-time-first serves those who have not spoken, and the time limit warns and ends") {
   auto hall = open_hall({"alice", "bob"}, true, "first-time-first");
   auto& chair = *hall.chair.client;
   auto& alice = *hall.members[0].client;
@@ -164,6 +165,38 @@ TEST_CASE("floor: /muteall silences every non-chair in an open channel, /unmutea
   CHECK(contains(command(bob, "/unmuteall"), "Only chairs"));
   say_to_channel(chair, "/unmuteall");
   CHECK(wait_suppress(alice, bob.session(), false));
+}
+
+// The mix user's next UserState in `channel` whose plenum_speaking does (or does not) hold
+// `session`; consumed in order, so an old state cannot answer a later wait.
+bool wait_mix_speaking(MumbleTestClient& client, std::uint32_t mix_user, std::uint32_t session, bool speaking) {
+  const auto deadline = deadline_in(kStep);
+  while (auto state = client.wait_for<MumbleProto::UserState>(
+             [&](const MumbleProto::UserState& s) { return s.session() == mix_user && s.plenum_mix_user(); }, deadline)) {
+    const auto& list = state->plenum_speaking();
+    if ((std::find(list.begin(), list.end(), session) != list.end()) == speaking) return true;
+  }
+  return false;
+}
+
+TEST_CASE("floor: the audio engine always selects the floor holder, silent or not") {
+  auto hall = open_hall({"alice", "bob"}, true);
+  auto& chair = *hall.chair.client;
+  auto& alice = *hall.members[0].client;
+  // A mix listener makes the hall an engine channel, with its virtual mix user.
+  CHECK(contains(command(chair, "/mode mix"), "Listening mode: mix (your choice)"));
+  const auto mix = chair.wait_for<MumbleProto::UserState>(
+      [&](const MumbleProto::UserState& s) {
+        return s.plenum_mix_user() && s.has_channel_id() && s.channel_id() == hall.id;
+      },
+      deadline_in(kStep));
+  REQUIRE(mix.has_value());
+  // Nobody sends audio: only the floor (state/floor_state.hpp, passed to the engine as
+  // EngineChannel::floor) can put alice among the selected.
+  say_to_channel(chair, "/give alice");
+  CHECK(wait_mix_speaking(chair, mix->session(), alice.session(), true));
+  say_to_channel(chair, "/take alice");
+  CHECK(wait_mix_speaking(chair, mix->session(), alice.session(), false));
 }
 
 }  // namespace
