@@ -1,5 +1,6 @@
 // The command registry and the paths into it: typed text and menu actions. Nothing about a
 // command's arguments is logged: they may be a vote (DESIGN.md §5).
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 
 #include "server/control/control_plane.hpp"
@@ -56,7 +57,7 @@ bool refuse_without(const CommandCall& call, state::PlenaryRole role) {
   const auto* channel = call.plane.state().channels().find(call.channel);
   reply(call.session, fmt::format("Only {}s may do that here ({} permission in {}).", state::to_string(role),
                                   role == state::PlenaryRole::Admin ? "Write" : "MuteDeafen",
-                                  state::escape_html(channel ? channel->name : std::string{"this channel"})));
+                                  protocol::html_escape(channel ? channel->name : std::string{"this channel"})));
   return true;
 }
 
@@ -74,13 +75,13 @@ void run_command(ControlPlane& plane, Session& session, std::string_view text) {
   if (!user) return;
   auto parsed = state::parse_command(text);
   if (!parsed.line) {
-    reply(session, state::escape_html(parsed.error));
+    reply(session, protocol::html_escape(parsed.error));
     return;
   }
   const Command* command = command_registry().find(parsed.line->name);
   if (!command) {
     reply(session, fmt::format("Unknown command /{}. /help lists the commands you may use.",
-                               state::escape_html(parsed.line->name)));
+                               protocol::html_escape(parsed.line->name)));
     return;
   }
   CommandCall call{plane, session, user->channel, std::nullopt, std::move(parsed.line->args)};

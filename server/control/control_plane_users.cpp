@@ -1,4 +1,5 @@
 // ControlPlane: the user lifecycle (join, move, leave, kick, ghost) and bans.
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/floor_control.hpp"
@@ -56,7 +57,7 @@ void ControlPlane::remove_user(Session& session, const Removal& removal) {
   }
   // The floor and queue it held there are gone: tell the channel.
   if (departure->left_floor) {
-    floor_changed(*this, departure->user.channel, fmt::format("{} left.", state::escape_html(departure->user.name)));
+    floor_changed(*this, departure->user.channel, fmt::format("{} left.", protocol::html_escape(departure->user.name)));
   }
   logger_.info("session {}: left", id);
 }

@@ -1,5 +1,7 @@
 #include "server/control/floor_control.hpp"
 
+#include "protocol/html_escape.hpp"
+
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/plenary_timer.hpp"
@@ -26,7 +28,7 @@ std::string queue_text(ControlPlane& plane, const std::vector<state::QueueEntry>
     if (entry.point_of_order) {
       note = " (POINT OF ORDER)";
     } else if (!entry.topic.empty()) {
-      note = " — " + state::escape_html(entry.topic);
+      note = " — " + protocol::html_escape(entry.topic);
     }
     text += fmt::format("{}{}. {}{}", i == 0 ? "" : "; ", i + 1, user_label(plane, entry.session), note);
   }
@@ -52,7 +54,7 @@ std::string floor_panel(ControlPlane& plane, state::ChannelId channel) {
   panel += "<br>Queue: " + (queue.empty() ? std::string{"empty"} : queue_text(plane, queue, 20));
   if (const auto limit = time_limit_s(plane, channel); limit != 0) panel += fmt::format("<br>Time limit: {} s", limit);
   if (poll) {
-    panel += fmt::format("<br>Poll open: {} ({} vote{}; /vote N)", state::escape_html(poll->question), poll->votes,
+    panel += fmt::format("<br>Poll open: {} ({} vote{}; /vote N)", protocol::html_escape(poll->question), poll->votes,
                          poll->votes == 1 ? "" : "s");
   }
   return panel;
@@ -67,7 +69,7 @@ std::uint32_t time_limit_s(ControlPlane& plane, state::ChannelId channel) {
 }
 
 std::string user_label(ControlPlane& plane, state::SessionId session) {
-  if (const auto* user = plane.state().users().find(session)) return state::escape_html(user->name);
+  if (const auto* user = plane.state().users().find(session)) return protocol::html_escape(user->name);
   return fmt::format("session {}", session);
 }
 

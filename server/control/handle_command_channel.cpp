@@ -1,6 +1,7 @@
 // `/channel [KEY VALUE]`: a channel's plenary settings (DESIGN.md §4). Anyone may read them;
 // changing them needs Write in the channel. A change is stored (permanent channels only) and
 // reaches the voice plane in the next routing snapshot.
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/floor_control.hpp"
@@ -13,9 +14,9 @@ namespace plenum::server::control {
 namespace {
 
 void show(CommandCall& call, const state::Channel& channel) {
-  std::string text = fmt::format("Settings of {}:", state::escape_html(channel.name));
+  std::string text = fmt::format("Settings of {}:", protocol::html_escape(channel.name));
   for (const auto key : state::setting_keys()) {
-    text += "<br>" + state::escape_html(state::describe_setting(channel.plenary, call.plane.config().plenary, key));
+    text += "<br>" + protocol::html_escape(state::describe_setting(channel.plenary, call.plane.config().plenary, key));
   }
   reply(call.session, text);
 }
@@ -33,7 +34,7 @@ void channel_settings(CommandCall& call) {
   if (refuse_without(call, state::PlenaryRole::Admin)) return;
   const auto change = state::change_setting(channel->plenary, call.args[0], call.args[1]);
   if (!change.settings) {
-    reply(call.session, state::escape_html(change.error));
+    reply(call.session, protocol::html_escape(change.error));
     return;
   }
   const bool changed = *change.settings != channel->plenary;
@@ -42,7 +43,7 @@ void channel_settings(CommandCall& call) {
     call.plane.persistence().save_plenary(*call.plane.state().channels().find(call.channel));
     call.plane.publish_routing();
   }
-  const std::string line = state::escape_html(fmt::format(
+  const std::string line = protocol::html_escape(fmt::format(
       "{}: {}", channel->name, state::describe_setting(channel->plenary, call.plane.config().plenary, call.args[0])));
   reply(call.session, line);
   // Floor settings change who may speak and what the floor shows.

@@ -1,6 +1,7 @@
 // The speaker queue and the floor (DESIGN.md §4): members `/hand [topic]`, `/lower`, `/point`,
 // `/queue`; chairs (MuteDeafen) `/next`, `/give USER`, `/take [USER]`, `/clear`, `/time SECONDS`,
 // `/muteall`, `/unmuteall`. Every change is announced once to the channel (floor_control).
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/floor_control.hpp"
@@ -50,7 +51,7 @@ std::optional<state::SessionId> named_user(CommandCall& call) {
     return std::nullopt;
   }
   if (user->channel != call.channel) {
-    reply(call.session, fmt::format("{} is not in this channel.", state::escape_html(user->name)));
+    reply(call.session, fmt::format("{} is not in this channel.", protocol::html_escape(user->name)));
     return std::nullopt;
   }
   return user->session;
@@ -71,7 +72,7 @@ void hand(CommandCall& call) {
   reply(call.session, fmt::format("Your hand is up: number {} in the queue.", place->position));
   floor_changed(call.plane, call.channel,
                 fmt::format("{} raised a hand{} (number {}).", me(call),
-                            topic.empty() ? std::string{} : " — " + state::escape_html(topic), place->position));
+                            topic.empty() ? std::string{} : " — " + protocol::html_escape(topic), place->position));
 }
 
 void lower(CommandCall& call) {
@@ -106,7 +107,7 @@ void show_queue(CommandCall& call) {
     const auto& entry = queue[i];
     text += fmt::format("<br>{}. {}{}", i + 1, user_label(call.plane, entry.session),
                         entry.point_of_order ? std::string{" — <b>POINT OF ORDER</b>"}
-                                             : (entry.topic.empty() ? std::string{} : " — " + state::escape_html(entry.topic)));
+                                             : (entry.topic.empty() ? std::string{} : " — " + protocol::html_escape(entry.topic)));
   }
   reply(call.session, text);
 }
@@ -123,7 +124,7 @@ void next(CommandCall& call) {
                 fmt::format("{} has the floor{}.{}", user_label(call.plane, result.given->session),
                             result.given->point_of_order ? " (point of order)"
                             : result.given->topic.empty() ? ""
-                                                          : " — " + state::escape_html(result.given->topic),
+                                                          : " — " + protocol::html_escape(result.given->topic),
                             next_up(call)));
 }
 

@@ -1,4 +1,5 @@
 // `/help`: the commands the sender may use in its channel, one per line.
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/state/command_line.hpp"
@@ -13,7 +14,7 @@ void help(CommandCall& call) {
   std::string text = "Commands you may use here:";
   for (const auto& command : command_registry().commands()) {
     if (!state::has_role(call.plane.state(), call.session.id(), call.channel, command.role)) continue;
-    text += fmt::format("<br><b>{}</b> — {}", state::escape_html(command.usage), state::escape_html(command.summary));
+    text += fmt::format("<br><b>{}</b> — {}", protocol::html_escape(command.usage), protocol::html_escape(command.summary));
   }
   reply(call.session, text);
 }

@@ -1,6 +1,7 @@
 // Anonymous polls (DESIGN.md §4): chairs `/poll "Question" [option ...]` (default yes / no /
 // abstain) and `/close`; members `/vote N` or the "Vote: ..." menu entries, which exist while a
 // poll is open. Only counts are announced, at close. Nothing here logs or sends who voted what.
+#include "protocol/html_escape.hpp"
 #include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/floor_control.hpp"
@@ -17,7 +18,7 @@ namespace {
 std::string options_text(const state::PollResult& poll) {
   std::string text;
   for (std::size_t i = 0; i < poll.options.size(); ++i) {
-    text += fmt::format("{}{}. {}", i == 0 ? "" : ", ", i + 1, state::escape_html(poll.options[i]));
+    text += fmt::format("{}{}. {}", i == 0 ? "" : ", ", i + 1, protocol::html_escape(poll.options[i]));
   }
   return text;
 }
@@ -66,7 +67,7 @@ void poll(CommandCall& call) {
   send_vote_menu(call.plane, call.channel, summary, true);
   floor_changed(call.plane, call.channel,
                 fmt::format("<b>Poll:</b> {} — {}. Vote with /vote N (anonymous; results at close).",
-                            state::escape_html(summary.question), options_text(summary)));
+                            protocol::html_escape(summary.question), options_text(summary)));
 }
 
 void vote(CommandCall& call) {
@@ -103,10 +104,10 @@ void close(CommandCall& call) {
   send_vote_menu(call.plane, call.channel, *result, false);
   std::string counts;
   for (std::size_t i = 0; i < result->options.size(); ++i) {
-    counts += fmt::format("{}{} {}", i == 0 ? "" : ", ", state::escape_html(result->options[i]), result->counts[i]);
+    counts += fmt::format("{}{} {}", i == 0 ? "" : ", ", protocol::html_escape(result->options[i]), result->counts[i]);
   }
   floor_changed(call.plane, call.channel,
-                fmt::format("<b>Poll closed:</b> {} — {} ({} vote{}).", state::escape_html(result->question), counts,
+                fmt::format("<b>Poll closed:</b> {} — {} ({} vote{}).", protocol::html_escape(result->question), counts,
                             result->votes, result->votes == 1 ? "" : "s"));
 }
 

@@ -39,7 +39,4 @@ std::optional<std::string> command_text(std::string_view message);
 // hold only letters, digits, '-' and '_'.
 CommandParse parse_command(std::string_view text);
 
-// `text` with &, <, > and " escaped, for replies that clients render as HTML.
-std::string escape_html(std::string_view text);
-
 }  // namespace plenum::server::state

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/html_escape.hpp"
 #include "server/state/command_line.hpp"
 
 using namespace plenum::server::state;
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (result.error.empty() || result.error.find('\n') != std::string::npos) {
     std::abort();
   }
-  const std::string escaped = escape_html(input);
+  const std::string escaped = plenum::protocol::html_escape(input);
   if (escaped.find_first_of("<>\"") != std::string::npos) std::abort();
   return 0;
 }

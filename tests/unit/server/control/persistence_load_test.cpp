@@ -27,7 +27,7 @@ TEST_SUITE("control.persistence") {
     CHECK(loaded.accounts.find(0)->listening.empty());
   }
 
-  TEST_CASE("plenary settings round-trip through records; values edited out of range are dropped") {
+  TEST_CASE("plenary settings round-trip through records, values edited out of range are dropped") {
     state::Channel hall;
     hall.id = 1;
     hall.plenary.mode = config::ListenerMode::Mix;

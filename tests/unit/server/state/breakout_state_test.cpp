@@ -7,7 +7,7 @@ using namespace std::chrono_literals;
 
 TEST_SUITE("state.breakout") {
 
-TEST_CASE("groups belong to their plenary channel; the end is warned a minute before") {
+TEST_CASE("groups belong to their plenary channel, the end is warned a minute before") {
   BreakoutState breakouts;
   const auto t0 = FloorClock::time_point{} + 1h;
   REQUIRE(breakouts.start(3, Breakout{{10, 11}, t0 + 5min, false}));

@@ -37,7 +37,7 @@ TEST_CASE("a command is text starting with '/' and a letter, once markup is remo
   CHECK_FALSE(command_text("/1"));
 }
 
-TEST_CASE("words, quoted strings and escapes become arguments; the name is lower-cased") {
+TEST_CASE("words, quoted strings and escapes become arguments, the name is lower-cased") {
   CHECK(parsed("/Mode MIX") == CommandLine{"mode", {"MIX"}});
   CHECK(parsed("/help") == CommandLine{"help", {}});
   CHECK(parsed("/poll \"Lunch at noon?\" yes no \"not sure\"") ==
@@ -61,11 +61,6 @@ TEST_CASE("bad commands get one line saying what is wrong") {
   for (std::size_t i = 0; i <= kMaxCommandArgs; ++i) many += " a";
   CHECK(error_of(many).find("Too many") != std::string::npos);
   for (const auto* text : {"/poll \"open", "/mo!de", "/"}) CHECK(error_of(text).find('\n') == std::string::npos);
-}
-
-TEST_CASE("replies escape what clients would read as markup") {
-  CHECK(escape_html("<b>\"A&B\"</b>") == "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
-  CHECK(escape_html("plain") == "plain");
 }
 
 }  // TEST_SUITE

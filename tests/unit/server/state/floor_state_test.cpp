@@ -19,7 +19,7 @@ std::vector<SessionId> sessions_of(const std::vector<QueueEntry>& queue) {
 
 TEST_SUITE("state.floor") {
 
-TEST_CASE("hands queue in arrival order; a point of order goes ahead, behind earlier points") {
+TEST_CASE("hands queue in arrival order, a point of order goes ahead, behind earlier points") {
   FloorState floor;
   const auto t0 = FloorClock::time_point{};
   CHECK(floor.raise_hand(kHall, 1, "budget", QueuePolicy::Fifo)->position == 1);
@@ -119,7 +119,7 @@ TEST_CASE("a time limit warns at 30 s and 10 s left, then takes the floor") {
         std::vector<FloorTimeEvent>{{FloorTimeEvent::Kind::Warning, 8, 5}});
 }
 
-TEST_CASE("give, take and clear; the state of a channel goes when it holds nothing") {
+TEST_CASE("give, take and clear, the state of a channel goes when it holds nothing") {
   FloorState floor;
   const auto t0 = FloorClock::time_point{};
   floor.raise_hand(kHall, 1, "", QueuePolicy::Fifo);

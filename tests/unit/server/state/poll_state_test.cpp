@@ -6,7 +6,7 @@ using namespace plenum::server::state;
 
 TEST_SUITE("state.poll") {
 
-TEST_CASE("one vote per voter, changeable; only counts come out, and only at close") {
+TEST_CASE("one vote per voter, changeable, only counts come out, and only at close") {
   PollState polls;
   CHECK(polls.vote(3, 1, 1) == VoteOutcome::NoPoll);
   REQUIRE(polls.open(3, "Lunch?", {"yes", "no", "abstain"}));

@@ -244,7 +244,7 @@ TEST_SUITE("store") {
     CHECK(upgraded.load().plenary == std::vector<PlenaryRecord>{record});
   }
 
-  TEST_CASE("user names are unique ignoring case; a clash changes nothing") {
+  TEST_CASE("user names are unique ignoring case, a clash changes nothing") {
     TempDir dir;
     Database db{dir / "plenum.sqlite"};
     db.upsert_user({1, "Alice", "", "", std::nullopt, std::nullopt});
