@@ -63,8 +63,10 @@ ControlPlane::ControlPlane(asio::any_io_executor executor, const config::ServerC
       accounts_{std::move(loaded.accounts)},
       bans_{std::move(loaded.bans)},
       sweep_timer_{executor_},
+      plenary_timer_{executor_},
       password_checks_{executor_, workers_, kSuspectCheckCapacity},
       login_throttle_{config.autoban},
+      mix_comment_timer_{executor_},
       routing_timer_{executor_} {
   // The store thread reports each commit; the count comes back to this thread, which releases
   // the frames that waited for it.
@@ -126,6 +128,8 @@ void ControlPlane::stop() {
   for (auto& acceptor : acceptors_) acceptor->close(ignored);
   sweep_timer_.cancel();
   routing_timer_.cancel();
+  mix_comment_timer_.cancel();
+  plenary_timer_.cancel();
   // Copy: stop() unregisters each session from sessions_.
   auto sessions = sessions_;
   for (auto& [id, session] : sessions) session->stop("server shutting down");

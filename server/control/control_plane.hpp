@@ -128,10 +128,6 @@ class ControlPlane {
   // The audio engine (control_plane_engine.cpp). attach_engine before start(); the engine must
   // stop before this object dies, since its thread posts here.
   void attach_engine(audio::AudioPlane& engine) noexcept { engine_ = &engine; }
-  // Floor holders per channel (plenary control): the engine always selects them.
-  void set_floor_source(std::function<std::vector<state::SessionId>(state::ChannelId)> floor_of) {
-    floor_of_ = std::move(floor_of);
-  }
   void on_engine_selection(std::shared_ptr<const audio::SelectionSnapshot> selection);
   void on_engine_notices(const std::vector<audio::EngineNotice>& notices);
   // The mix users a newcomer must learn (login sequence).
@@ -184,6 +180,9 @@ class ControlPlane {
   std::vector<store::BanRecord>& bans() noexcept { return bans_; }
   std::uint64_t drops(DropCause cause) const noexcept { return drops_[static_cast<std::size_t>(cause)]; }
   std::size_t session_count() const noexcept { return sessions_.size(); }
+  bool stopping() const noexcept { return stopping_; }
+  // Speaking-time limits and breakout ends (plenary_timer.hpp); cancelled by stop().
+  boost::asio::steady_timer& plenary_timer() noexcept { return plenary_timer_; }
 
  private:
   boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor);
@@ -207,6 +206,7 @@ class ControlPlane {
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::map<std::uint32_t, std::shared_ptr<Session>> sessions_;
   boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer plenary_timer_;
   boost::asio::thread_pool workers_{1};
   // After workers_: destroyed first, while the pool (joined last) may still finish a check.
   PasswordCheckQueue password_checks_;
@@ -238,7 +238,9 @@ class ControlPlane {
   audio::AudioPlane* engine_ = nullptr;
   MixUsers mix_users_;
   std::shared_ptr<const audio::SelectionSnapshot> selection_;
-  std::function<std::vector<state::SessionId>(state::ChannelId)> floor_of_;
+  // Wakes announce_mix_speakers when a held-back comment change falls due (MixUsers::next_flush).
+  boost::asio::steady_timer mix_comment_timer_;
+  bool mix_comment_timer_armed_ = false;
   boost::asio::steady_timer routing_timer_;
   bool routing_timer_armed_ = false;
   Session::Clock::time_point next_routing_publish_{};

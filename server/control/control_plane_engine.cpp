@@ -29,7 +29,9 @@ voice::EngineContext ControlPlane::engine_context() const {
   voice::EngineContext context;
   context.defaults = config_.plenary;
   context.mix_user_of = [this](state::ChannelId channel) { return mix_users_.session_of(channel); };
-  context.floor_of = floor_of_;
+  // Floor holders (plenary control, state/floor_state.hpp) are always selected and mixed: a
+  // member given the floor is heard in `topk` and `mix` however quiet the others are.
+  context.floor_of = [this](state::ChannelId channel) { return state_.floor().floor_holders(channel); };
   return context;
 }
 
@@ -62,6 +64,16 @@ void ControlPlane::announce_mix_speakers() {
   const auto due = mix_users_.flush(MixUsers::Clock::now(),
                                     [this](state::SessionId id) { return name_of(id); });
   for (const auto& message : due) broadcast_message(message);
+  // A change held back by the comment interval goes out at its end, not only when the engine's
+  // selection changes again (a floor taken within 2 s of being given was never announced).
+  const auto next = mix_users_.next_flush();
+  if (!next || mix_comment_timer_armed_ || stopping_) return;
+  mix_comment_timer_armed_ = true;
+  mix_comment_timer_.expires_at(*next);
+  mix_comment_timer_.async_wait([this](const boost::system::error_code& ec) {
+    mix_comment_timer_armed_ = false;
+    if (!ec) announce_mix_speakers();
+  });
 }
 
 void ControlPlane::on_engine_notices(const std::vector<audio::EngineNotice>& notices) {

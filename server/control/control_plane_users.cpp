@@ -1,5 +1,11 @@
 // ControlPlane: the user lifecycle (join, move, leave, kick, ghost) and bans.
+#include "protocol/html_escape.hpp"
+#include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
+#include "server/control/floor_control.hpp"
+#include "server/state/command_line.hpp"
+
+#include <fmt/core.h>
 #include "server/control/peer_address.hpp"
 #include "server/control/state_messages.hpp"
 
@@ -49,6 +55,10 @@ void ControlPlane::remove_user(Session& session, const Removal& removal) {
       }
     }
   }
+  // The floor and queue it held there are gone: tell the channel.
+  if (departure->left_floor) {
+    floor_changed(*this, departure->user.channel, fmt::format("{} left.", protocol::html_escape(departure->user.name)));
+  }
   logger_.info("session {}: left", id);
 }
 
@@ -88,6 +98,9 @@ void ControlPlane::move_user(state::SessionId session, state::ChannelId channel,
     query.set_permissions(state_.permission_query_value(session, channel));
     moved->send(query);
     suggest_channel_config(*moved, channel);
+  }
+  if (entry->left_floor) {
+    floor_changed(*this, entry->from, fmt::format("{} left the channel.", user_label(*this, session)));
   }
   if (entry->emptied_temporary) {
     if (auto removed = state_.remove_channel(*entry->emptied_temporary)) {
@@ -153,8 +166,8 @@ void ControlPlane::unregister(const std::vector<state::UserId>& ids) {
   logger_.info("{} account{} unregistered", removed, removed == 1 ? "" : "s");
 }
 
-void ControlPlane::on_context_action(Session& /*session*/, const MumbleProto::ContextAction& /*action*/) {
-  // No context actions are registered yet; Murmur ignores actions it does not know.
+void ControlPlane::on_context_action(Session& session, const MumbleProto::ContextAction& action) {
+  run_context_action(*this, session, action);
 }
 
 }  // namespace plenum::server::control

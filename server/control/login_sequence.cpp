@@ -1,6 +1,8 @@
 #include "server/control/login_sequence.hpp"
 
+#include "server/control/command_registry.hpp"
 #include "server/control/control_plane.hpp"
+#include "server/control/floor_control.hpp"
 #include "server/control/state_messages.hpp"
 
 namespace plenum::server::control {
@@ -15,8 +17,10 @@ std::string as_string(std::span<const std::byte> bytes) {
 // three required fields or they drop the message.
 constexpr std::int32_t kCeltAlphaBitstream = static_cast<std::int32_t>(0x8000000bU);
 
-// ServerSync.plenum_features bits (Mumble.proto): listener modes and the virtual mix user.
+// ServerSync.plenum_features bits (Mumble.proto): listener modes and the virtual mix user; floor
+// control (ChannelState field 1100, PlenumFloor.proto).
 constexpr std::uint32_t kPlenumFeatureListenerModes = 1U << 0;
+constexpr std::uint32_t kPlenumFeatureFloor = 1U << 1;
 
 }  // namespace
 
@@ -45,6 +49,8 @@ void LoginSequence::run(state::ConnectedUser user, std::optional<state::ChannelI
   send_server_sync();
   announce_listeners();
   send_server_config();
+  send_context_menu(session_);  // after ServerSync, as Murmur's context callbacks come
+  send_floor_states(plane_, session_);
   plane_.on_user_joined(session_);
 }
 
@@ -144,7 +150,7 @@ void LoginSequence::send_server_sync() {
   message.set_max_bandwidth(config.voice.bandwidth_bps);
   if (!config.text.welcome_text.empty()) message.set_welcome_text(config.text.welcome_text);
   message.set_permissions(plane_.state().server_sync_permissions(session_.id()));
-  message.set_plenum_features(kPlenumFeatureListenerModes);
+  message.set_plenum_features(kPlenumFeatureListenerModes | kPlenumFeatureFloor);
   session_.send(message);
 }
 

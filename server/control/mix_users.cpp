@@ -72,6 +72,16 @@ std::vector<MumbleProto::UserState> MixUsers::flush(
   return out;
 }
 
+std::optional<MixUsers::Clock::time_point> MixUsers::next_flush() const {
+  std::optional<Clock::time_point> out;
+  for (const auto& [channel, user] : users_) {
+    if (!user.dirty) continue;
+    const Clock::time_point due = user.announced + kCommentInterval;
+    if (!out || due < *out) out = due;
+  }
+  return out;
+}
+
 MumbleProto::UserState MixUsers::state_of(
     state::ChannelId channel, const MixUser& user,
     const std::function<std::string(state::SessionId)>& name_of) const {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class MixUsers {
   // UserStates due now (selection changed and the interval passed).
   std::vector<MumbleProto::UserState> flush(Clock::time_point now,
                                             const std::function<std::string(state::SessionId)>& name_of);
+  // When flush() next has something to send: a change held back by the interval must still go
+  // out when it ends, even if the engine's selection does not change again. nullopt: nothing held.
+  std::optional<Clock::time_point> next_flush() const;
 
  private:
   MumbleProto::UserState state_of(state::ChannelId channel, const MixUser& user,

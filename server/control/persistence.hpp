@@ -39,6 +39,9 @@ store::ChannelRecord channel_record(const state::Channel& channel);
 std::vector<store::AclRecord> acl_records(const state::Channel& channel);
 std::vector<store::GroupRecord> group_records(const state::Channel& channel);
 store::RegisteredUser account_record(const state::Account& account);
+store::PlenaryRecord plenary_record(const state::Channel& channel);
+// A stored row back into settings; values edited out of range by hand are left unset.
+state::PlenarySettings plenary_settings(const store::PlenaryRecord& record);
 
 // Posts writes to the store. Temporary channels are never stored.
 class Persistence {
@@ -60,6 +63,8 @@ class Persistence {
   void save_listener(state::UserId user, state::ChannelId channel, float volume);
   void remove_listener(state::UserId user, state::ChannelId channel);
   void save_bans(const std::vector<store::BanRecord>& bans);
+  // A permanent channel's plenary settings; settings all at their defaults remove the row.
+  void save_plenary(const state::Channel& channel);
 
  private:
   void post(std::function<void(store::Database&)> write);

@@ -1,5 +1,7 @@
 #include "server/control/persistence.hpp"
 
+#include "server/state/plenary_rules.hpp"
+
 #include <map>
 #include <stdexcept>
 
@@ -103,6 +105,9 @@ LoadedState load_state(const store::StoredState& stored, const config::ServerCon
     a->second.links.insert(link.b);
     b->second.links.insert(link.a);
   }
+  for (const auto& record : stored.plenary) {
+    if (auto it = channels.find(record.channel_id); it != channels.end()) it->second.plenary = plenary_settings(record);
+  }
   std::vector<state::Account> accounts;
   for (const auto& record : stored.users) accounts.push_back(to_account(record));
   add_listeners(accounts, stored.listeners, channels);
@@ -146,6 +151,43 @@ store::RegisteredUser account_record(const state::Account& account) {
   return store::RegisteredUser{account.id, account.name, account.cert_hash, account.password_hash,
                                account.last_channel,
                                account.comment.empty() ? std::nullopt : std::optional<std::string>{account.comment}};
+}
+
+store::PlenaryRecord plenary_record(const state::Channel& channel) {
+  const auto& settings = channel.plenary;
+  store::PlenaryRecord record;
+  record.channel_id = channel.id;
+  if (settings.mode) record.mode = std::string{config::to_string(*settings.mode)};
+  record.topk = settings.topk;
+  record.mix_bitrate_bps = settings.mix_bitrate_bps;
+  record.gate_db = settings.gate_db_below_full_scale;
+  if (settings.transmit) record.transmit = std::string{config::to_string(*settings.transmit)};
+  record.moderated = settings.moderated;
+  record.queue = std::string{state::to_string(settings.queue)};
+  record.time_limit_s = settings.time_limit_s;
+  return record;
+}
+
+namespace {
+
+std::optional<std::uint32_t> within(const std::optional<std::uint32_t>& value, std::uint32_t low, std::uint32_t high) {
+  if (!value || *value < low || *value > high) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+state::PlenarySettings plenary_settings(const store::PlenaryRecord& record) {
+  state::PlenarySettings settings;
+  if (record.mode) settings.mode = config::parse_listener_mode(*record.mode);
+  settings.topk = within(record.topk, state::kMinTopK, state::kMaxTopK);
+  settings.mix_bitrate_bps = within(record.mix_bitrate_bps, state::kMinMixBitrate, state::kMaxMixBitrate);
+  settings.gate_db_below_full_scale = within(record.gate_db, 0, state::kMaxGateDb);
+  if (record.transmit) settings.transmit = config::parse_transmit_policy(*record.transmit);
+  settings.moderated = record.moderated;
+  settings.queue = state::parse_queue_policy(record.queue).value_or(state::QueuePolicy::Fifo);
+  settings.time_limit_s = record.time_limit_s;
+  return settings;
 }
 
 }  // namespace plenum::server::control

@@ -46,7 +46,12 @@ void Persistence::save_everything(const state::ServerState& state, const state::
   }
   std::vector<store::RegisteredUser> users;
   for (const auto& [id, account] : accounts.accounts()) users.push_back(account_record(account));
-  post([channels = std::move(channels), links = std::move(links), users = std::move(users)](store::Database& db) {
+  std::vector<store::PlenaryRecord> plenary;
+  for (const auto& [id, channel] : state.channels().channels()) {
+    if (!channel.temporary && channel.plenary != state::PlenarySettings{}) plenary.push_back(plenary_record(channel));
+  }
+  post([channels = std::move(channels), links = std::move(links), users = std::move(users),
+        plenary = std::move(plenary)](store::Database& db) {
     auto transaction = db.savepoint();
     for (const auto& records : channels) {
       db.upsert_channel(records.channel);
@@ -54,6 +59,7 @@ void Persistence::save_everything(const state::ServerState& state, const state::
     }
     for (const auto& [id, linked] : links) db.set_channel_links(id, linked);
     for (const auto& user : users) db.upsert_user(user);
+    for (const auto& record : plenary) db.upsert_plenary(record);
     transaction.release();
   });
 }
@@ -94,6 +100,15 @@ void Persistence::save_listener(state::UserId user, state::ChannelId channel, fl
 
 void Persistence::remove_listener(state::UserId user, state::ChannelId channel) {
   post([user, channel](store::Database& db) { db.remove_listener(user, channel); });
+}
+
+void Persistence::save_plenary(const state::Channel& channel) {
+  if (channel.temporary) return;
+  if (channel.plenary == state::PlenarySettings{}) {
+    post([id = channel.id](store::Database& db) { db.remove_plenary(id); });
+    return;
+  }
+  post([record = plenary_record(channel)](store::Database& db) { db.upsert_plenary(record); });
 }
 
 void Persistence::save_bans(const std::vector<store::BanRecord>& bans) {

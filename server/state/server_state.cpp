@@ -49,7 +49,11 @@ std::uint32_t ServerState::server_sync_permissions(SessionId session) const {
 
 bool ServerState::may_speak(SessionId session) const {
   const ConnectedUser* user = users_.find(session);
-  return user != nullptr && has_permission(session, user->channel, Permission::Speak);
+  if (user == nullptr || !has_permission(session, user->channel, Permission::Speak)) return false;
+  const Channel* channel = tree_.find(user->channel);
+  const bool moderated = channel != nullptr && channel->plenary.moderated;
+  return !floor_.silences(user->channel, session, moderated) ||
+         has_permission(session, user->channel, Permission::MuteDeafen);
 }
 
 bool ServerState::full_for(ChannelId channel, Permissions actor_permissions) const {
@@ -97,6 +101,7 @@ Result<ChannelEntry> ServerState::enter_channel(SessionId session, ChannelId cha
   if (!tree_.contains(channel)) return StateError::UnknownChannel;
   ChannelEntry entry{session, user->channel, channel, std::nullopt, false, std::nullopt};
   if (user->channel == channel) return entry;
+  entry.left_floor = floor_.leave(entry.from, session);
   user->channel = channel;
   cache_.forget(session);  // in, out and sub groups depend on the user's channel
   const bool speaks = may_speak(session);
@@ -121,6 +126,8 @@ std::optional<Departure> ServerState::disconnect(SessionId session) {
   cache_.forget(session);
   tree_.forget_session(session);
   Departure departure{std::move(*user), std::nullopt};
+  departure.left_floor = floor_.leave(departure.user.channel, session);
+  floor_.forget_session(session);
   const Channel* left = tree_.find(departure.user.channel);
   if (left != nullptr && left->temporary && users_.count_in_channel(left->id) == 0) {
     departure.emptied_temporary = left->id;
@@ -232,6 +239,12 @@ Result<ChannelRemoval> ServerState::remove_channel(ChannelId channel) {
   auto removed = tree_.remove(channel);
   if (!removed) return removed.error();
   removal.removed = std::move(*removed);
+  for (const auto gone : removal.removed) {
+    floor_.forget_channel(gone);
+    polls_.forget_channel(gone);
+    breakouts_.forget_channel(gone);
+    breakouts_.forget_group(gone);
+  }
   return removal;
 }
 

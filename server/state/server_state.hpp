@@ -7,11 +7,14 @@
 
 #include "protocol/bytes.hpp"
 #include "server/state/acl_entry.hpp"
+#include "server/state/breakout_state.hpp"
 #include "server/state/channel_tree.hpp"
+#include "server/state/floor_state.hpp"
 #include "server/state/ids.hpp"
 #include "server/state/name_rules.hpp"
 #include "server/state/permission.hpp"
 #include "server/state/permission_cache.hpp"
+#include "server/state/poll_state.hpp"
 #include "server/state/text_limits.hpp"
 #include "server/state/user.hpp"
 #include "server/state/user_registry.hpp"
@@ -42,6 +45,7 @@ struct ChannelEntry {
   std::optional<bool> suppress;           // set when suppression changed
   bool priority_speaker_cleared = false;  // master drops the flag on every channel change
   std::optional<ChannelId> emptied_temporary;  // `from` is temporary and now empty: remove it
+  bool left_floor = false;  // it held the floor or was queued in `from`
 };
 
 struct ChannelRemoval {
@@ -53,6 +57,7 @@ struct ChannelRemoval {
 struct Departure {
   ConnectedUser user;
   std::optional<ChannelId> emptied_temporary;
+  bool left_floor = false;  // it held the floor or was queued in its channel
 };
 
 class ServerState {
@@ -79,7 +84,17 @@ class ServerState {
   std::uint32_t permission_query_value(SessionId session, ChannelId channel) const;
   // ServerSync.permissions: the root's wire value; plain kAllPermissions for SuperUser.
   std::uint32_t server_sync_permissions(SessionId session) const;
-  bool may_speak(SessionId session) const;  // Speak in its own channel; else suppressed
+  // Speak in its own channel and, in a moderated or muted-all channel, the floor or the chair
+  // role (MuteDeafen); else suppressed.
+  bool may_speak(SessionId session) const;
+  // Live plenary state (DESIGN.md §4), memory only. After a floor change, refresh_suppression().
+  // The snapshot builder reads floor().floor_holders(channel): the engine always selects and
+  // mixes them.
+  FloorState& floor() noexcept { return floor_; }
+  const FloorState& floor() const noexcept { return floor_; }
+  PollState& polls() noexcept { return polls_; }
+  BreakoutState& breakouts() noexcept { return breakouts_; }
+  const BreakoutState& breakouts() const noexcept { return breakouts_; }
 
   // Murmur's isChannelFull: max_users, else usersperchannel; `actor` with Write is exempt.
   bool is_channel_full(ChannelId channel, std::optional<SessionId> actor = std::nullopt) const;
@@ -119,6 +134,9 @@ class ServerState {
   NamePattern channel_names_;
   ChannelTree tree_;
   UserRegistry users_;
+  FloorState floor_;
+  PollState polls_;
+  BreakoutState breakouts_;
   mutable PermissionCache cache_;  // a memo: filling it does not change the state
 };
 

@@ -198,6 +198,10 @@ std::optional<std::size_t> utf16_length(std::string_view utf8) noexcept {
 
 std::string html_to_plain_text(std::string_view html) {
   if (html.find('<') == std::string_view::npos) return simplified(html);
+  return escape_tags(markup_to_text(html));
+}
+
+std::string markup_to_text(std::string_view html) {
   std::string text;
   for (std::size_t i = 0; i < html.size();) {
     if (html[i] == '<') {
@@ -216,7 +220,7 @@ std::string html_to_plain_text(std::string_view html) {
       text += html[i++];
     }
   }
-  return escape_tags(simplified(text));
+  return simplified(text);
 }
 
 TextCheck check_text(std::string_view text, const TextLimits& limits) {

@@ -36,6 +36,10 @@ TextCheck check_text(std::string_view text, const TextLimits& limits);
 // without '<' only has its whitespace collapsed.
 std::string html_to_plain_text(std::string_view html);
 
+// The same reduction for any text, markup or not, without escaping < and > again: what a person
+// typed, for reading commands out of chat (command_line.hpp).
+std::string markup_to_text(std::string_view html);
+
 // UTF-16 code units of a UTF-8 string; empty for invalid UTF-8.
 std::optional<std::size_t> utf16_length(std::string_view utf8) noexcept;
 

@@ -78,7 +78,8 @@ Database::Database(const std::filesystem::path& file)
       users_{connection_.get()},
       listeners_{connection_.get()},
       bans_{connection_.get()},
-      settings_{connection_.get()} {}
+      settings_{connection_.get()},
+      plenary_{connection_.get()} {}
 
 Database::~Database() = default;
 
@@ -96,6 +97,7 @@ StoredState Database::load() {
   state.listeners = listeners_.load();
   state.bans = bans_.load();
   state.settings = settings_.load();
+  state.plenary = plenary_.load();
   read.release();
   return state;
 }

@@ -13,6 +13,7 @@
 #include "server/store/ban_table.hpp"
 #include "server/store/channel_table.hpp"
 #include "server/store/listener_table.hpp"
+#include "server/store/plenary_table.hpp"
 #include "server/store/records.hpp"
 #include "server/store/setting_table.hpp"
 #include "server/store/sqlite.hpp"
@@ -56,6 +57,9 @@ class Database {
   void upsert_listener(const ListenerRecord& listener) { listeners_.upsert(listener); }
   void remove_listener(UserId user, ChannelId channel) { listeners_.remove(user, channel); }
   void replace_bans(std::span<const BanRecord> bans) { bans_.replace(bans); }
+  // The channel must exist (foreign key), or StoreError.
+  void upsert_plenary(const PlenaryRecord& record) { plenary_.upsert(record); }
+  void remove_plenary(ChannelId channel) { plenary_.remove(channel); }
   void set_setting(std::string_view key, std::string_view value) { settings_.set(key, value); }
   void remove_setting(std::string_view key) { settings_.remove(key); }
 
@@ -77,6 +81,7 @@ class Database {
   ListenerTable listeners_;
   BanTable bans_;
   SettingTable settings_;
+  PlenaryTable plenary_;
 };
 
 }  // namespace plenum::server::store

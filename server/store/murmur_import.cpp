@@ -22,7 +22,7 @@ bool holds_more_than_fresh(const StoredState& state) {
     return user.user_id != 0 || !user.password_hash.empty();
   });
   return extra_channels || extra_users || !state.links.empty() || !state.listeners.empty() ||
-         !state.bans.empty();
+         !state.bans.empty() || !state.plenary.empty();
 }
 
 void refuse_unless_empty(const Database& database, const StoredState& state) {

@@ -77,6 +77,21 @@ struct ListenerRecord {
   bool operator==(const ListenerRecord&) const = default;
 };
 
+// A permanent channel's plenary settings (DESIGN.md §4), as text and numbers; the control plane
+// checks them on load. Unset engine fields fall back to the [plenary] config.
+struct PlenaryRecord {
+  ChannelId channel_id = 0;
+  std::optional<std::string> mode;  // all|topk|mix
+  std::optional<std::uint32_t> topk;
+  std::optional<std::uint32_t> mix_bitrate_bps;
+  std::optional<std::uint32_t> gate_db;  // below full scale
+  std::optional<std::string> transmit;   // any|vad|ptt|auto
+  bool moderated = false;
+  std::string queue = "fifo";  // fifo|first-time-first
+  std::uint32_t time_limit_s = 0;
+  bool operator==(const PlenaryRecord&) const = default;
+};
+
 // An address ban, which only an admin's explicit BanList entry creates.
 struct BanAddress {
   std::array<std::uint8_t, 16> bytes{};  // IPv6; IPv4 as ::ffff:a.b.c.d
@@ -96,7 +111,7 @@ struct BanRecord {
 
 // Everything in the database, as loaded at startup. Each list is in a stable order: channels
 // by id, ACLs by channel and priority, groups by channel and name, links by (a, b), users by
-// id, listeners by user and channel, bans in the order they were written.
+// id, listeners by user and channel, bans in the order they were written, plenary settings by channel.
 struct StoredState {
   std::vector<ChannelRecord> channels;
   std::vector<AclRecord> acls;
@@ -106,6 +121,7 @@ struct StoredState {
   std::vector<ListenerRecord> listeners;
   std::vector<BanRecord> bans;
   std::map<std::string, std::string> settings;
+  std::vector<PlenaryRecord> plenary;  // by channel
   bool operator==(const StoredState&) const = default;
 };
 

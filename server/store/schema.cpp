@@ -95,9 +95,26 @@ CREATE TABLE channel_listeners (
 CREATE INDEX channel_listeners_by_channel ON channel_listeners(channel_id);
 )sql";
 
+// Version 3: plenary settings of permanent channels (DESIGN.md §4); a removed channel takes its
+// row along. NULL engine fields fall back to [plenary] in the config.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE channel_plenary (
+  channel_id  INTEGER PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
+  mode        TEXT,
+  topk        INTEGER,
+  mix_bitrate INTEGER,
+  gate_db     INTEGER,
+  transmit    TEXT,
+  moderated   INTEGER NOT NULL DEFAULT 0,
+  queue       TEXT NOT NULL DEFAULT 'fifo',
+  time_limit  INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 }  // namespace

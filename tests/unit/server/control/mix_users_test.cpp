@@ -59,8 +59,11 @@ TEST_SUITE("control.mix_users") {
     CHECK(due[0].plenum_speaking_size() == 2);
     CHECK_FALSE(due[0].has_channel_id());
 
+    CHECK_FALSE(users.next_flush().has_value());
     users.on_selection(selecting(0, {2}));
     CHECK(users.flush(t0 + 1s, names).empty());  // too soon
+    // Held back, but due at the interval's end (the control plane's timer flushes it then).
+    CHECK(users.next_flush() == t0 + MixUsers::kCommentInterval);
     users.on_selection(selecting(0, {}));
     due = users.flush(t0 + MixUsers::kCommentInterval, names);
     REQUIRE(due.size() == 1);
@@ -68,6 +71,7 @@ TEST_SUITE("control.mix_users") {
     CHECK(due[0].plenum_speaking_size() == 0);
     CHECK(due[0].plenum_mix_user());
     CHECK(users.flush(t0 + 1h, names).empty());  // nothing changed since
+    CHECK_FALSE(users.next_flush().has_value());
   }
 }
 

@@ -87,6 +87,7 @@ TEST_SUITE("store") {
     CHECK(loaded.listeners == written.listeners);
     CHECK(loaded.bans == written.bans);
     CHECK(loaded.settings == written.settings);
+    CHECK(loaded.plenary == written.plenary);
     CHECK(loaded == written);
   }
 
@@ -177,12 +178,13 @@ TEST_SUITE("store") {
     const auto file = dir / "plenum.sqlite";
     StoredState written = plenum::test::sample_stored_state();
     written.listeners.clear();
+    written.plenary.clear();
     {
       Database db{file};
       write_state(db, written);
     }
-    // Back to exactly what a version 1 server left: migration 2 only adds the table and index.
-    raw_sql(file, "DROP TABLE channel_listeners; PRAGMA user_version = 1");
+    // Back to exactly what a version 1 server left: migrations 2 and 3 only add tables.
+    raw_sql(file, "DROP TABLE channel_plenary; DROP TABLE channel_listeners; PRAGMA user_version = 1");
     {
       sqlite3* raw = nullptr;
       REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
@@ -194,6 +196,52 @@ TEST_SUITE("store") {
     CHECK(upgraded.load() == written);
     upgraded.upsert_listener({7, 1, 0.5F});
     CHECK(upgraded.load().listeners == std::vector<ListenerRecord>{{7, 1, 0.5F}});
+  }
+
+  TEST_CASE("plenary settings: upsert replaces, defaults remove, and go with their channel") {
+    TempDir dir;
+    Database db{dir / "plenum.sqlite"};
+    StoredState state = plenum::test::sample_stored_state();
+    write_state(db, state);
+    PlenaryRecord changed = state.plenary[0];
+    changed.mode.reset();
+    changed.topk = 3;
+    db.upsert_plenary(changed);
+    CHECK(db.load().plenary == std::vector<PlenaryRecord>{changed, state.plenary[1]});
+    PlenaryRecord unknown;
+    unknown.channel_id = 42;
+    CHECK_THROWS_AS(db.upsert_plenary(unknown), StoreError);  // no such channel
+    db.remove_plenary(3);
+    CHECK(db.load().plenary == std::vector<PlenaryRecord>{changed});
+    db.remove_channel(1);
+    CHECK(db.load().plenary.empty());
+  }
+
+  TEST_CASE("a version 2 file gains the plenary table and keeps everything it held") {
+    TempDir dir;
+    const auto file = dir / "plenum.sqlite";
+    StoredState written = plenum::test::sample_stored_state();
+    written.plenary.clear();
+    {
+      Database db{file};
+      write_state(db, written);
+    }
+    // Back to what a version 2 server left: migration 3 only adds channel_plenary.
+    raw_sql(file, "DROP TABLE channel_plenary; PRAGMA user_version = 2");
+    {
+      sqlite3* raw = nullptr;
+      REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+      CHECK(schema_version(raw) == 2);
+      sqlite3_close(raw);
+    }
+    Database upgraded{file};
+    CHECK(upgraded.schema_version() == 3);
+    CHECK(upgraded.load() == written);
+    PlenaryRecord record;
+    record.channel_id = 1;
+    record.mode = "topk";
+    upgraded.upsert_plenary(record);
+    CHECK(upgraded.load().plenary == std::vector<PlenaryRecord>{record});
   }
 
   TEST_CASE("user names are unique ignoring case, a clash changes nothing") {

@@ -196,6 +196,29 @@ TEST_SUITE("store") {
     CHECK(state.channels[0].inherit_acls);
     CHECK(state.acls.size() == 4);
     CHECK(verify_password("correct horse", state.users[0].password_hash));
+    // Murmur has no plenary settings; an imported channel takes them like any other (schema 3).
+    CHECK(state.plenary.empty());
+    PlenaryRecord plenary;
+    plenary.channel_id = 1;
+    plenary.moderated = true;
+    db.upsert_plenary(plenary);
+    CHECK(db.load().plenary == std::vector<PlenaryRecord>{plenary});
+  }
+
+  TEST_CASE("a target with plenary settings is not fresh and is refused") {
+    TempDir dir;
+    const auto target = dir / "plenum.sqlite";
+    {
+      Database db{target};
+      db.upsert_channel(ChannelRecord{0, std::nullopt, "Root", "", 0, 0, true});
+      PlenaryRecord plenary;
+      plenary.channel_id = 0;
+      plenary.time_limit_s = 120;
+      db.upsert_plenary(plenary);
+    }
+    CHECK(import_error(make_murmur_file(dir), target).find("refusing to import") != std::string::npos);
+    Database db{target};
+    CHECK(db.load().plenary.size() == 1);
   }
 
   TEST_CASE("a damaged or foreign file stops the import, names the file and writes nothing") {

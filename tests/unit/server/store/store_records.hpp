@@ -38,6 +38,19 @@ inline server::store::StoredState sample_stored_state() {
       {std::nullopt, "abababababababababababababababababababab", "Mallory", "", 1700000100, 0},
   };
   state.settings = {{"motd.version", "3"}, {"empty", ""}};
+  PlenaryRecord assembly;
+  assembly.channel_id = 1;
+  assembly.mode = "mix";
+  assembly.topk = 6;
+  assembly.gate_db = 45;
+  assembly.moderated = true;
+  assembly.queue = "first-time-first";
+  assembly.time_limit_s = 120;
+  PlenaryRecord lobby;
+  lobby.channel_id = 3;
+  lobby.mix_bitrate_bps = 24000;
+  lobby.transmit = "ptt";
+  state.plenary = {assembly, lobby};
   return state;
 }
 
@@ -61,6 +74,7 @@ inline void write_state(server::store::Database& db, const server::store::Stored
   for (const ListenerRecord& listener : state.listeners) db.upsert_listener(listener);
   db.replace_bans(state.bans);
   for (const auto& [key, value] : state.settings) db.set_setting(key, value);
+  for (const PlenaryRecord& record : state.plenary) db.upsert_plenary(record);
 }
 
 }  // namespace plenum::test
