@@ -10,6 +10,8 @@
 #include "server/store/password_hash.hpp"
 #include "server/store/store.hpp"
 #include "server/control/server_identity.hpp"
+#include "server/metrics/metrics_board.hpp"
+#include "server/metrics/metrics_endpoint.hpp"
 #include "server/voice/voice_plane.hpp"
 
 #include <boost/asio/post.hpp>
@@ -82,7 +84,8 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
       tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
       signals_{control_io_, SIGINT, SIGTERM},
-      reload_signals_{control_io_, SIGHUP} {
+      reload_signals_{control_io_, SIGHUP},
+      metrics_timer_{control_io_} {
   raise_file_limit(config_.limits.users, logger_);
   auto database = std::make_unique<store::Database>(config_.storage.database_path());
   auto loaded = open_state(config_, *database, superuser_password, logger_);
@@ -102,11 +105,37 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   engine_ports_ = std::make_unique<EngineWiring>(*voice_, *control_);
   engine_ = std::make_unique<audio::AudioPlane>(logger_, *engine_ports_);
   control_->attach_engine(*engine_);
+  if (!config_.metrics_address.empty()) start_metrics(voice_threads);
   engine_->start();
   voice_->start();
   control_->start();
   await_shutdown_signal();
   await_reload_signal();
+}
+
+void Server::start_metrics(std::size_t voice_threads) {
+  metrics_board_ = std::make_unique<metrics::MetricsBoard>(voice_threads);
+  auto& board = *metrics_board_;
+  store_->set_counters_listener([&board](const store::StoreCounters& c) { board.publish_store(c); });
+  voice_->set_counter_sink([&board](std::size_t shard, const voice::VoiceCounters& c) {
+    board.publish_voice(shard, c);
+  });
+  engine_->set_counter_sink([&board](const audio::EngineCounters& c) { board.publish_engine(c); });
+  metrics_ = std::make_unique<metrics::MetricsEndpoint>(config_.metrics_address, board);
+  // The configured address is the operator's own, not a client's: it may be logged.
+  const auto colon = config_.metrics_address.rfind(':');
+  logger_.info("metrics: serving http://{}:{}/metrics", config_.metrics_address.substr(0, colon),
+               metrics_->port());
+  publish_control_metrics();
+}
+
+void Server::publish_control_metrics() {
+  metrics_board_->publish_control(control_->metrics_reading());
+  // As often as the voice shards and the engine publish theirs.
+  metrics_timer_.expires_after(std::chrono::seconds{1});
+  metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) publish_control_metrics();
+  });
 }
 
 void Server::await_shutdown_signal() {
@@ -115,6 +144,7 @@ void Server::await_shutdown_signal() {
     logger_.info("signal {}: shutting down", signal);
     boost::system::error_code ignored;
     reload_signals_.cancel(ignored);
+    metrics_timer_.cancel();
     engine_->stop();
     voice_->stop();
     control_->stop();
@@ -169,7 +199,8 @@ void Server::apply(const config::ReloadPlan& plan) {
 Server::~Server() {
   // The engine thread goes first (it reads the voice plane and posts to both), then the voice
   // thread (it posts to the control plane), then the control plane (it posts writes), then the
-  // store flushes and closes.
+  // store flushes and closes. The metrics endpoint stops serving before any of them.
+  metrics_.reset();
   engine_.reset();
   engine_ports_.reset();
   voice_.reset();
@@ -189,6 +220,7 @@ void Server::stop() {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
     reload_signals_.cancel(ignored);
+    metrics_timer_.cancel();
     control_->stop();
   });
 }

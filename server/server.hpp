@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 #include <optional>
@@ -23,6 +24,10 @@ namespace store { class Store; }
 namespace control { class ControlPlane; }
 namespace voice { class VoicePlane; }
 namespace audio { class AudioPlane; }
+namespace metrics {
+class MetricsBoard;
+class MetricsEndpoint;
+}  // namespace metrics
 class EngineWiring;
 
 class Server {
@@ -48,11 +53,18 @@ class Server {
   // changed; a config that does not load changes nothing and is logged in one line.
   void reload();
   void apply(const config::ReloadPlan& plan);
+  // metrics_address set: the board, every plane's counter sink, the endpoint and the control
+  // plane's publishing timer (control thread).
+  void start_metrics(std::size_t voice_threads);
+  void publish_control_metrics();
 
   config::ServerConfig config_;  // as started; the running copy is the control plane's
   config::ConfigSource source_;
   log::Logger logger_;
   boost::asio::io_context control_io_{1};
+  // Before every plane: the store, voice and engine threads publish into it until they end.
+  // Null when metrics_address is empty.
+  std::unique_ptr<metrics::MetricsBoard> metrics_board_;
   std::unique_ptr<store::Store> store_;
   boost::asio::ssl::context tls_;
   std::unique_ptr<control::ControlPlane> control_;
@@ -65,6 +77,8 @@ class Server {
   boost::asio::signal_set signals_;
   boost::asio::signal_set reload_signals_;  // SIGHUP
   boost::asio::ip::tcp::endpoint endpoint_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_;  // reads metrics_board_ while it serves
+  boost::asio::steady_timer metrics_timer_;            // control thread: publish_control_metrics
 };
 
 }  // namespace plenum::server

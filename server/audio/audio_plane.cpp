@@ -90,6 +90,10 @@ void AudioPlane::run_tick(Clock::time_point now) {
   if (output_.selection) ports_.publish_selection(std::move(output_.selection));
   if (!output_.notices.empty()) ports_.notify(std::move(output_.notices));
   output_.notices.clear();
+  if (counter_sink_ && now >= next_publish_) {
+    next_publish_ = now + kPublishInterval;
+    counter_sink_(counters());
+  }
   if (now >= next_stats_) {
     next_stats_ = now + kStatsInterval;
     const EngineCounters now_counters = counters();

@@ -57,6 +57,10 @@ class AudioPlane {
 
   // The counters when the thread ended.
   EngineCounters final_counters() const;
+  // Before start(): the engine thread hands a copy of its counters to `sink` every
+  // kPublishInterval (the metrics board).
+  static constexpr std::chrono::seconds kPublishInterval{1};
+  void set_counter_sink(std::function<void(const EngineCounters&)> sink) { counter_sink_ = std::move(sink); }
 
  private:
   boost::asio::awaitable<void> tick_loop();
@@ -75,6 +79,8 @@ class AudioPlane {
   std::uint64_t ticks_late_ = 0;
   EngineCounters logged_{};
   Clock::time_point next_stats_{};
+  std::function<void(const EngineCounters&)> counter_sink_;  // set before start()
+  Clock::time_point next_publish_{};
   // Others.
   std::thread thread_;
   mutable std::mutex final_mutex_;  // guards final_counters_, written once as the thread ends

@@ -2,7 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <system_error>
@@ -164,6 +167,29 @@ Problem host_text(std::string_view text) {
 
 Problem name_pattern(std::string_view text) { return name_pattern_problem(text); }
 
+// "" (off), "IPv4:PORT" or "[IPv6]:PORT" with literal addresses: the exposer binds what it is
+// given and resolves no names.
+Problem metrics_address_text(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  constexpr std::string_view kShape = "is not IP:PORT (e.g. 127.0.0.1:9477 or [::1]:9477)";
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == text.size()) return std::string{kShape};
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (error != std::errc{} || end != port.data() + port.size() || value > 65535) {
+    return std::string{kShape};
+  }
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  std::array<unsigned char, 16> address{};
+  const std::string host_text{host};
+  const int family = bracketed ? AF_INET6 : AF_INET;
+  if (::inet_pton(family, host_text.c_str(), address.data()) != 1) return std::string{kShape};
+  return std::nullopt;
+}
+
 // Where a key's value lives; works on const and non-const configs alike.
 // clang-format off
 #define PLENUM_FIELD(path) [](auto& c) -> auto& { return c.path; }
@@ -230,6 +256,8 @@ std::vector<ConfigKey> make_keys() {
       [](log::Level l) { return log::to_string(l); }, "debug|info|warn|error"));
   keys.push_back(bool_key("log_ip", PLENUM_FIELD(privacy.log_ip)));
   keys.push_back(bool_key("log_names", PLENUM_FIELD(privacy.log_names)));
+  // Metrics
+  keys.push_back(text_key("metrics_address", PLENUM_FIELD(metrics_address), metrics_address_text));
   // [plenary]
   keys.push_back(enum_key(
       "plenary.mode", PLENUM_FIELD(plenary.mode), parse_listener_mode,

@@ -13,11 +13,12 @@ namespace {
 // threads, the files (data_dir, database, sslCert, sslKey), the root channel that was created
 // with its name, and the logger's privacy switches, which its lines on other threads read
 // without a lock (turning them on at run time also deserves a restart's deliberateness), and the
-// autoban rules, which the login throttle takes when the control plane starts.
-constexpr std::array<std::string_view, 13> kRestartKeys = {
+// autoban rules, which the login throttle takes when the control plane starts; and the metrics
+// endpoint, whose listening socket is bound at startup like the others.
+constexpr std::array<std::string_view, 14> kRestartKeys = {
     "host",     "port",    "voice_threads", "data_dir",        "database",
     "sslCert",  "sslKey",  "registerName",  "log_ip",          "log_names",
-    "autobanAttempts", "autobanTimeframe", "autobanTime"};
+    "autobanAttempts", "autobanTimeframe", "autobanTime", "metrics_address"};
 
 }  // namespace
 

@@ -168,6 +168,9 @@ struct ServerConfig {
   StorageConfig storage;
   TlsConfig tls;
   log::Level log_level = log::Level::Info;  // log_level: debug|info|warn|error
+  // metrics_address: "IP:PORT" of the Prometheus endpoint ("[::1]:PORT" for IPv6); "" = off.
+  // Plain HTTP without authentication: loopback, or a port the firewall keeps private.
+  std::string metrics_address;
 
   TlsFiles tls_files() const;
   bool operator==(const ServerConfig&) const = default;

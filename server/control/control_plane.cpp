@@ -263,11 +263,13 @@ void ControlPlane::on_frame(Session& session, std::uint16_t type, protocol::Byte
     ignore_message(session, unknown ? DropCause::UnknownMessageType : DropCause::UndecodableMessage, type);
     return;
   }
+  if (type < messages_received_.size()) ++messages_received_[type];
   dispatch(*this, session, std::move(*message));
   flush_routing();
 }
 
 void ControlPlane::on_login_failure(Session& session, const std::string& account) {
+  ++login_failures_;
   if (!login_throttle_.on_failure(session.remote_address, account, Session::Clock::now())) return;
   logger_.info("session {}: autoban: {} failed logins from {} within {} s; refused for {} s", session.id(),
                config_.autoban.attempts, logger_.address(session.remote_address),

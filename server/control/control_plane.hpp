@@ -13,6 +13,7 @@
 #include "server/control/persistence.hpp"
 #include "server/control/session.hpp"
 #include "server/log/logger.hpp"
+#include "server/metrics/metrics_board.hpp"
 #include "server/state/account_registry.hpp"
 #include "server/state/server_state.hpp"
 #include "server/store/records.hpp"
@@ -184,6 +185,11 @@ class ControlPlane {
   // Speaking-time limits and breakout ends (plenary_timer.hpp); cancelled by stop().
   boost::asio::steady_timer& plenary_timer() noexcept { return plenary_timer_; }
 
+  // Metrics (control_plane_metrics.cpp): a message a session's rate limit refused, and what
+  // the plane's state and counters say now (sums only: no names, no addresses).
+  void on_rate_limited() noexcept { ++messages_rate_limited_; }
+  metrics::ControlReading metrics_reading() const;
+
  private:
   boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor);
   boost::asio::awaitable<void> sweep_loop();
@@ -214,6 +220,9 @@ class ControlPlane {
   log::LogThrottle autoban_log_{std::chrono::seconds{10}};
   std::array<std::uint64_t, static_cast<std::size_t>(DropCause::Count)> drops_{};
   std::uint64_t tunnel_packets_dropped_ = 0;
+  std::array<std::uint64_t, protocol::kMessageTypeCount> messages_received_{};
+  std::uint64_t messages_rate_limited_ = 0;
+  std::uint64_t login_failures_ = 0;
   std::size_t unauthenticated_bytes_ = 0;  // what sessions before login hold, in all
   std::uint64_t writes_finished_ = 0;
   std::set<std::uint32_t> write_waiters_;

@@ -185,4 +185,10 @@ void Session::stop(std::string_view reason) {
   plane_.on_session_closed(*this, was, reason);
 }
 
+bool Session::allow_rate_limited() {
+  if (message_bucket_.try_consume(Clock::now())) return true;
+  plane_.on_rate_limited();
+  return false;
+}
+
 }  // namespace plenum::server::control

@@ -87,8 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Whisper/shout targets by id 1..30, as the client registered them.
   std::map<std::uint32_t, MumbleProto::VoiceTarget> voice_targets;
 
-  // Murmur's per-client limits on chatty messages (§8.4) and plugin data (§2.25).
-  bool allow_rate_limited() { return message_bucket_.try_consume(Clock::now()); }
+  // Murmur's per-client limits on chatty messages (§8.4) and plugin data (§2.25). A refusal
+  // of the first is counted by the plane (metrics).
+  bool allow_rate_limited();
   bool allow_plugin_message() { return plugin_bucket_.try_consume(Clock::now()); }
 
   // True the first time a message is ignored for `cause` (an index below 32): one log line

@@ -1,5 +1,6 @@
 #include "server/store/store.hpp"
 
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -35,6 +36,11 @@ void Store::set_finished_listener(std::function<void(std::uint64_t)> listener) {
   finished_listener_ = std::move(listener);
 }
 
+void Store::set_counters_listener(std::function<void(const StoreCounters&)> listener) {
+  const std::lock_guard lock{mutex_};
+  counters_listener_ = std::move(listener);
+}
+
 void Store::flush() {
   std::unique_lock lock{mutex_};
   const std::uint64_t target = posted_;
@@ -54,12 +60,15 @@ void Store::run() {
     // The listener hears a batch before flush() can see it finished, so that a flush() caller
     // knows the listener has been told.
     std::function<void(std::uint64_t)> listener;
+    std::function<void(const StoreCounters&)> counters_listener;
     std::uint64_t finished = 0;
     {
       const std::lock_guard lock{mutex_};
       finished = finished_ + batch.size();
       listener = finished_listener_;
+      counters_listener = counters_listener_;
     }
+    if (counters_listener) counters_listener(counters_);
     if (listener) listener(finished);
     {
       const std::lock_guard lock{mutex_};
@@ -73,6 +82,7 @@ void Store::run() {
 void Store::apply(std::vector<Write>& batch) {
   std::uint64_t committed = 0;
   std::uint64_t failed = 0;
+  const auto started = std::chrono::steady_clock::now();
   try {
     Savepoint transaction = database_->savepoint();
     for (Write& write : batch) {
@@ -99,6 +109,9 @@ void Store::apply(std::vector<Write>& batch) {
     failed = batch.size();
     logger_.error("store: {} writes lost: {}", batch.size(), error.what());
   }
+  counters_.record_batch(std::chrono::steady_clock::now() - started);
+  counters_.writes_committed += committed;
+  counters_.writes_failed += failed;
   committed_ += committed;
   failed_ += failed;
 }

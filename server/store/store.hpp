@@ -17,6 +17,7 @@
 #include "server/log/logger.hpp"
 #include "server/store/database.hpp"
 #include "server/store/records.hpp"
+#include "server/store/store_counters.hpp"
 
 namespace plenum::server::store {
 
@@ -41,6 +42,8 @@ class Store {
   // so far (committed or failed, in order). Lets the control plane hold a confirmation until
   // the change it confirms is on disk. Empty: nobody is told.
   void set_finished_listener(std::function<void(std::uint64_t finished)> listener);
+  // Called on the store thread after each batch with the counters so far (the metrics board).
+  void set_counters_listener(std::function<void(const StoreCounters&)> listener);
   // Blocks until every write posted before the call has been committed or has failed, and the
   // finished listener has heard it.
   void flush();
@@ -66,10 +69,12 @@ class Store {
 
   // Allocated by this; touched only by the store thread.
   std::unique_ptr<Database> database_;
+  StoreCounters counters_;
   // Passed by argument.
   log::Logger& logger_;
 
-  // Guards queue_, posted_, finished_, stopping_ and finished_listener_ between posting threads and the store thread.
+  // Guards queue_, posted_, finished_, stopping_, finished_listener_ and counters_listener_
+  // between posting threads and the store thread.
   std::mutex mutex_;
   std::condition_variable wake_;              // the store thread waits for work
   std::condition_variable finished_changed_;  // flush() waits for progress
@@ -78,6 +83,7 @@ class Store {
   std::uint64_t finished_ = 0;  // writes committed or failed
   bool stopping_ = false;
   std::function<void(std::uint64_t)> finished_listener_;
+  std::function<void(const StoreCounters&)> counters_listener_;
 
   std::atomic<std::uint64_t> committed_{0};
   std::atomic<std::uint64_t> failed_{0};

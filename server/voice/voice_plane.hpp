@@ -69,6 +69,10 @@ class VoicePlane {
     feed_.drain(take);
   }
 
+  // Before start(): every shard's thread hands its counters to `sink` once a second.
+  void set_counter_sink(const VoiceShard::CounterSink& sink) {
+    for (auto& shard : shards_) shard->set_counter_sink(sink);
+  }
   // The counters of all shards when their threads ended (what the shutdown log line shows).
   VoiceCounters final_counters() const;
 

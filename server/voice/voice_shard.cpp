@@ -137,6 +137,7 @@ asio::awaitable<void> VoiceShard::stats_loop() {
     reports_.clear();
     relay_.collect_stats(reports_);
     if (!reports_.empty()) link_.report_crypt_stats(reports_);
+    if (counter_sink_) counter_sink_(index_, counters_);
   }
 }
 

@@ -65,6 +65,10 @@ class VoiceShard {
   void deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks);
 
   VoiceCounters final_counters() const;
+  // Before start(): the shard's thread hands a copy of its counters to `sink` every
+  // kStatsInterval (the metrics board), with this shard's index.
+  using CounterSink = std::function<void(std::size_t shard, const VoiceCounters& counters)>;
+  void set_counter_sink(CounterSink sink) { counter_sink_ = std::move(sink); }
 
  private:
   boost::asio::awaitable<void> receive_loop();
@@ -96,6 +100,7 @@ class VoiceShard {
   // Readable when another shard has published into an empty ring towards this one.
   boost::asio::posix::stream_descriptor wake_;
   std::vector<CryptStatsReport> reports_;
+  CounterSink counter_sink_;  // set before start()
   bool stopping_ = false;
   std::vector<std::function<void()>> running_commands_;
   // Others.

@@ -121,6 +121,13 @@ TEST_SUITE("config") {
         {"registerName = \"\"", R"(config: registerName = "" must not be empty)"},
         {"data_dir =", R"(config: data_dir = "" must not be empty)"},
         {"host = \"a b\"", R"(config: host = "a b" is not an address or host name)"},
+        {"metrics_address = localhost",
+         R"(config: metrics_address = "localhost" is not IP:PORT (e.g. 127.0.0.1:9477 or [::1]:9477))"},
+        {"metrics_address = 127.0.0.1", R"(config: metrics_address = "127.0.0.1" is not IP:PORT)"},
+        {"metrics_address = 127.0.0.1:65536", R"(config: metrics_address = "127.0.0.1:65536" is not IP:PORT)"},
+        {"metrics_address = localhost:9477", R"(config: metrics_address = "localhost:9477" is not IP:PORT)"},
+        {"metrics_address = ::1:9477", R"(config: metrics_address = "::1:9477" is not IP:PORT)"},
+        {"metrics_address = 127.0.0.1:", R"(config: metrics_address = "127.0.0.1:" is not IP:PORT)"},
         {"[plenary]\nmode = loud",
          R"(config: plenary.mode = "loud" is not one of all|topk|mix (/etc/plenum.ini line 2))"},
         {"[plenary]\ntopk = 0", R"(config: plenary.topk = "0" is out of range (1..32))"},
@@ -135,6 +142,13 @@ TEST_SUITE("config") {
       CHECK(message.starts_with(c.message));
       CHECK(message.find('\n') == std::string::npos);
     }
+  }
+
+  TEST_CASE("metrics_address is off by default and takes IPv4 and bracketed IPv6 literals") {
+    CHECK(ServerConfig{}.metrics_address.empty());
+    CHECK(parse_ini_text("metrics_address = 127.0.0.1:9477", "x.ini").metrics_address == "127.0.0.1:9477");
+    CHECK(parse_ini_text("metrics_address = [::1]:0", "x.ini").metrics_address == "[::1]:0");
+    CHECK(parse_ini_text("metrics_address = \"\"", "x.ini").metrics_address.empty());
   }
 
   TEST_CASE("the value in a message is escaped so the message stays one line") {
