@@ -8,6 +8,8 @@
 #include "server/store/store.hpp"
 #include "server/control/server_identity.hpp"
 #include "server/voice/voice_plane.hpp"
+#include "server/web/web_address.hpp"
+#include "server/web/web_server.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -61,7 +63,8 @@ voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
 Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password)
     : config_{std::move(config)},
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
-      tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
+      tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name,
+                                           config_.web.enabled)},
       signals_{control_io_, SIGINT, SIGTERM} {
   raise_file_limit(logger_);
   auto database = std::make_unique<store::Database>(config_.storage.database_path());
@@ -79,12 +82,18 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   // the configured host, exactly as the acceptor got it.
   voice_->bind(asio::ip::udp::endpoint(endpoint_.address(), endpoint_.port()));
   control_->attach_voice(*voice_);
+  if (config_.web.enabled) {
+    web_ = std::make_unique<web::WebServer>(*control_, config_.web, logger_);
+    control_->attach_web([web = web_.get()](auto transport) { web->serve(std::move(transport)); });
+    logger_.info("web client at {}", web::web_address(config_.network.host, endpoint_.port()));
+  }
   voice_->start();
   control_->start();
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     logger_.info("signal {}: shutting down", signal);
     voice_->stop();
+    if (web_) web_->stop();
     control_->stop();
   });
 }
@@ -93,6 +102,7 @@ Server::~Server() {
   // The voice thread goes first (it posts to the control plane), then the control plane (it
   // posts writes), then the store flushes and closes.
   voice_.reset();
+  web_.reset();
   control_.reset();
   store_.reset();
 }
@@ -107,6 +117,7 @@ void Server::stop() {
   asio::post(control_io_, [this] {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
+    if (web_) web_->stop();
     control_->stop();
   });
 }

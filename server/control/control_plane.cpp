@@ -1,6 +1,7 @@
 #include "server/control/control_plane.hpp"
 
 #include "server/control/dispatch.hpp"
+#include "server/control/tls_transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -130,12 +131,20 @@ awaitable<void> ControlPlane::accept_loop(tcp::acceptor& acceptor) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    const std::uint32_t id = state_.users().allocate_session();
-    auto session = std::make_shared<Session>(*this, Session::Stream(std::move(socket), tls_), id);
-    sessions_.emplace(id, session);
-    logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
-    session->start();
+    adopt(std::make_shared<TlsTransport>(TlsTransport::Stream(std::move(socket), tls_)));
   }
+}
+
+void ControlPlane::adopt(std::shared_ptr<SessionTransport> transport) {
+  if (stopping_) {
+    transport->close("server shutting down");
+    return;
+  }
+  const std::uint32_t id = state_.users().allocate_session();
+  auto session = std::make_shared<Session>(*this, std::move(transport), id);
+  sessions_.emplace(id, session);
+  logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
+  session->start();
 }
 
 awaitable<void> ControlPlane::sweep_loop() {
@@ -172,6 +181,16 @@ void ControlPlane::sweep() {
 }
 
 void ControlPlane::on_tls_established(Session& session) {
+  // A browser (ALPN chose HTTP, tls_context.hpp): the web server serves it, and a WebSocket it
+  // upgrades comes back through adopt(), where the ban check below applies to it.
+  if (session.transport().wants_http()) {
+    if (web_handler_) {
+      web_handler_(session.hand_over("http: handed to the web server"));
+    } else {
+      session.stop("http without a web server");
+    }
+    return;
+  }
   if (is_banned(session)) {
     count_drop(session, DropCause::Banned, {});
     return;
