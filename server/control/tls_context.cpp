@@ -64,6 +64,10 @@ asio::ssl::context make_server_tls_context(const config::TlsFiles& files, const 
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER, accept_any_certificate);
   // Session resumption is pointless for long-lived voice connections.
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+  // No TLS 1.3 tickets either: a resumed handshake failed with an internal error (no session id
+  // context is set), which broke a browser's second connection (the WebSocket after the page).
+  SSL_CTX_set_options(native, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(native, 0);
   if (offer_http) SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
   return context;
 }

@@ -9,6 +9,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -25,6 +26,7 @@
 #include "Mumble.pb.h"
 
 using namespace plenum::test;
+namespace protocol = plenum::protocol;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -164,7 +166,7 @@ TEST_SUITE("web") {
     }
     std::vector<std::unique_ptr<Browser>> browsers;
     std::vector<std::unique_ptr<websocket::stream<TlsStream&>>> sockets;
-    for (const std::string origin : {"https://" + host, std::string{"https://meet.example"}}) {
+    for (const std::string& origin : {"https://" + host, std::string{"https://meet.example"}}) {
       CAPTURE(origin);
       auto& browser = *browsers.emplace_back(std::make_unique<Browser>(server->port(), "http/1.1"));
       auto& ws = *sockets.emplace_back(std::make_unique<websocket::stream<TlsStream&>>(*browser.stream));
