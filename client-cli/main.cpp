@@ -24,6 +24,7 @@ ConnectionConfig connection_config(const CliOptions& options) {
   config.trust_new_certificate = options.trust_new_cert;
   config.udp_enabled = options.udp_enabled;
   config.reconnect = !options.headless;
+  config.listener_mode = std::string{to_string(options.mode)};
   return config;
 }
 

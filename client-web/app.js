@@ -184,7 +184,13 @@ function startPings() {
     connection.send('Ping', { timestamp: Math.floor(lastPingSent), tcp_packets: 0 });
   };
   ping();
-  pingTimer = setInterval(ping, kPingIntervalMs);
+  if (typeof Worker !== 'undefined') {
+    pingTimer = new Worker('ping-clock.js');
+    pingTimer.onmessage = ping;
+    pingTimer.postMessage(kPingIntervalMs);
+  } else {
+    pingTimer = setInterval(ping, kPingIntervalMs);
+  }
 }
 
 function moveTo(channel) {
@@ -215,7 +221,9 @@ function leave(message) {
 }
 
 function onClosed({ reason }) {
-  clearInterval(pingTimer);
+  if (typeof pingTimer === 'object') pingTimer.terminate();
+  else clearInterval(pingTimer);
+  pingTimer = 0;
   stopVoice();
   const wasJoined = view.synced;
   const text = leaving ? endMessage : (endMessage || closeText(reason));
@@ -236,6 +244,7 @@ window.plenum = {
   message: '',
   view,
   recorded: () => (voice ? voice.recorded() : Promise.resolve(new Float32Array(0))),
+  captured: () => (voice ? voice.captured() : new Float32Array(0)),
   stats: () => (voice ? { sent: voice.packetsOut, received: voice.packetsIn, decodeErrors: voice.decodeErrors } : null),
   send: (name, message) => connection && connection.send(name, message),
 };

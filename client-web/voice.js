@@ -34,6 +34,7 @@ export class Voice {
     this.packetsIn = 0;
     this.packetsOut = 0;
     this.decodeErrors = 0;
+    this.capturedFrames = [];   // record mode: the microphone frames that were sent
   }
 
   // Must run from a user gesture (the Join button): browsers start audio only then.
@@ -51,9 +52,10 @@ export class Voice {
       if (waiter) waiter(event.data);
     };
     this.stream = await navigator.mediaDevices.getUserMedia({
-      // Automatic gain control off: it rides the level up and down within words. With it on,
-      // web.* measured browser -> plenum-cli correlation 0.61 (< 0.75); not yet re-measured off.
-      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: false, channelCount: 1 },
+      // The browser's own processing, as Mumble's desktop client does its own (echo
+      // cancellation, noise suppression, automatic gain for quiet microphones). web.* measures
+      // the voice path against what this gives, not against the raw microphone (web_client_test.cpp).
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
       video: false,
     });
     const source = this.context.createMediaStreamSource(this.stream);
@@ -99,6 +101,7 @@ export class Voice {
       this.onSpeaking(null, send);
     }
     if (this.encoder.state !== 'configured') return;
+    if (this.record && send) this.capturedFrames.push(samples.slice());
     const data = new AudioData({
       format: 'f32-planar', sampleRate: kSampleRate, numberOfFrames: kFrameSamples,
       numberOfChannels: 1, timestamp: this.frameNumber * 10000, data: samples,
@@ -181,5 +184,12 @@ export class Voice {
   }
   // What the speaker played since start (record mode), as 48 kHz mono samples.
   async recorded() { return (await this.askPlayback('recorded')).samples; }
+  // What the microphone gave for the frames sent (record mode), as 48 kHz mono samples: lets a
+  // test tell the browser's capture processing apart from what the network and Opus do.
+  captured() {
+    const out = new Float32Array(this.capturedFrames.length * kFrameSamples);
+    this.capturedFrames.forEach((frame, i) => out.set(frame, i * kFrameSamples));
+    return out;
+  }
   async playbackStats() { return this.askPlayback('stats'); }
 }

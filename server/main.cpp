@@ -1,6 +1,7 @@
 // plenum-server: flags -> ServerConfig -> Server -> run. Nothing else (STYLE.md §1).
 #include "server/config/load_config.hpp"
 #include "server/server.hpp"
+#include "server/store/murmur_import.hpp"
 
 #include <fmt/core.h>
 #include <google/protobuf/stubs/logging.h>
@@ -24,8 +25,20 @@ int main(int argc, char** argv) {
     fmt::print("{}", config::help_text());
     return 0;
   }
+  if (startup.import_murmur) {
+    try {
+      const auto target = startup.config.storage.database_path();
+      const auto summary = store::import_murmur(*startup.import_murmur, startup.murmur_server_id, target);
+      fmt::print("imported from {} (server {}) into {}: {}\n", startup.import_murmur->string(),
+                 startup.murmur_server_id, target.string(), summary.describe());
+      return 0;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "plenum-server: {}\n", e.what());
+      return 2;
+    }
+  }
   try {
-    Server server{std::move(startup.config), startup.superuser_password};
+    Server server{std::move(startup.config), startup.superuser_password, std::move(startup.source)};
     const auto endpoint = server.endpoint();
     fmt::print("plenum-server listening on {}:{} (tcp+udp)\n", endpoint.address().to_string(), endpoint.port());
     std::fflush(stdout);

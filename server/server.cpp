@@ -1,5 +1,8 @@
 #include "server/server.hpp"
 
+#include "server/audio/audio_plane.hpp"
+#include "server/config/reload_plan.hpp"
+#include "server/engine_wiring.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/persistence.hpp"
 #include "server/control/tls_context.hpp"
@@ -12,6 +15,7 @@
 #include "server/web/web_server.hpp"
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
 
 #include <sys/resource.h>
 
@@ -24,13 +28,26 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Descriptors the server holds besides one per connection: voice sockets, the database and its
+// WAL, the listeners, eventfds and epoll, signals, the worker pool.
+constexpr rlim_t kReservedDescriptors = 64;
+
 // Each connection is a file descriptor; the default soft limit (1024) would cap a plenary
-// server far below its `users` setting.
-void raise_file_limit(log::Logger& logger) {
+// server below its `users` setting (1000 by default). Raise the soft limit to the hard one and
+// say so when even that leaves no room for `users` connections plus the server's own files.
+void raise_file_limit(std::uint32_t users, log::Logger& logger) {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  limit.rlim_cur = limit.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) logger.warn("could not raise the open-file limit");
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) logger.warn("could not raise the open-file limit");
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t needed = rlim_t{users} + kReservedDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    logger.warn("open-file limit {} is below users ({}) + {}: raise LimitNOFILE or ulimit -n",
+                limit.rlim_cur, users, kReservedDescriptors);
+  }
 }
 
 control::LoadedState open_state(const config::ServerConfig& config, store::Database& database,
@@ -60,13 +77,16 @@ voice::VoiceSettings voice_settings(const config::ServerConfig& config) {
 
 }  // namespace
 
-Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password)
+Server::Server(config::ServerConfig config, const std::optional<std::string>& superuser_password,
+               config::ConfigSource source)
     : config_{std::move(config)},
+      source_{std::move(source)},
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
       tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name,
                                            config_.web.enabled)},
-      signals_{control_io_, SIGINT, SIGTERM} {
-  raise_file_limit(logger_);
+      signals_{control_io_, SIGINT, SIGTERM},
+      reload_signals_{control_io_, SIGHUP} {
+  raise_file_limit(config_.limits.users, logger_);
   auto database = std::make_unique<store::Database>(config_.storage.database_path());
   auto loaded = open_state(config_, *database, superuser_password, logger_);
   store_ = std::make_unique<store::Store>(std::move(database), logger_);
@@ -82,25 +102,85 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   // the configured host, exactly as the acceptor got it.
   voice_->bind(asio::ip::udp::endpoint(endpoint_.address(), endpoint_.port()));
   control_->attach_voice(*voice_);
+  engine_ports_ = std::make_unique<EngineWiring>(*voice_, *control_);
+  engine_ = std::make_unique<audio::AudioPlane>(logger_, *engine_ports_);
+  control_->attach_engine(*engine_);
   if (config_.web.enabled) {
     web_ = std::make_unique<web::WebServer>(*control_, config_.web, logger_);
     control_->attach_web([web = web_.get()](auto transport) { web->serve(std::move(transport)); });
     logger_.info("web client at {}", web::web_address(config_.network.host, endpoint_.port()));
   }
+  engine_->start();
   voice_->start();
   control_->start();
+  await_shutdown_signal();
+  await_reload_signal();
+}
+
+void Server::await_shutdown_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     logger_.info("signal {}: shutting down", signal);
+    boost::system::error_code ignored;
+    reload_signals_.cancel(ignored);
+    engine_->stop();
     voice_->stop();
     if (web_) web_->stop();
     control_->stop();
   });
 }
 
+void Server::await_reload_signal() {
+  reload_signals_.async_wait([this](const boost::system::error_code& ec, int /*signal*/) {
+    if (ec) return;
+    reload();
+    await_reload_signal();
+  });
+}
+
+void Server::reload() {
+  if (!source_.file) {
+    logger_.warn("reload: started without --config, nothing to re-read");
+    return;
+  }
+  config::ServerConfig reread;
+  try {
+    reread = config::read_config(source_);
+  } catch (const config::ConfigError& e) {
+    logger_.error("reload: refused, running config unchanged: {}", e.what());
+    return;
+  }
+  try {
+    apply(config::plan_reload(control_->config(), reread));
+  } catch (const std::exception& e) {
+    // apply_config changes nothing when it throws (control_plane_reload.cpp).
+    logger_.error("reload: refused, running config unchanged: {}", e.what());
+  }
+}
+
+void Server::apply(const config::ReloadPlan& plan) {
+  if (!plan.need_restart.empty()) {
+    logger_.warn("reload: changed but need a restart: {}", fmt::join(plan.need_restart, ", "));
+  }
+  if (plan.applied.empty()) {
+    logger_.info("reload: no change to apply");
+    return;
+  }
+  // The applied line is written at the more verbose of the old and the new level.
+  const bool quieter = plan.next.log_level > control_->config().log_level;
+  control_->apply_config(plan.next);
+  voice_->update_settings(voice_settings(plan.next));
+  if (!quieter) logger_.set_threshold(plan.next.log_level);
+  logger_.info("reload: applied {}", fmt::join(plan.applied, ", "));
+  if (quieter) logger_.set_threshold(plan.next.log_level);
+}
+
 Server::~Server() {
-  // The voice thread goes first (it posts to the control plane), then the control plane (it
-  // posts writes), then the store flushes and closes.
+  // The engine thread goes first (it reads the voice plane and posts to both), then the voice
+  // thread (it posts to the control plane), then the control plane (it posts writes), then the
+  // store flushes and closes.
+  engine_.reset();
+  engine_ports_.reset();
   voice_.reset();
   web_.reset();
   control_.reset();
@@ -113,10 +193,12 @@ void Server::run() {
 }
 
 void Server::stop() {
+  engine_->stop();
   voice_->stop();
   asio::post(control_io_, [this] {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
+    reload_signals_.cancel(ignored);
     if (web_) web_->stop();
     control_->stop();
   });

@@ -1,8 +1,10 @@
 // Server: builds the planes from a ServerConfig, wires them and owns their lifetimes.
 // Construction does all fallible startup work (database, certificate, listeners) and throws;
-// run() then serves until stop() or SIGINT/SIGTERM.
+// run() then serves until stop() or SIGINT/SIGTERM; SIGHUP re-reads the config (reload()).
 #pragma once
 
+#include "server/config/load_config.hpp"
+#include "server/config/reload_plan.hpp"
 #include "server/config/server_config.hpp"
 #include "server/log/logger.hpp"
 
@@ -21,11 +23,15 @@ namespace store { class Store; }
 namespace control { class ControlPlane; }
 namespace voice { class VoicePlane; }
 namespace web { class WebServer; }
+namespace audio { class AudioPlane; }
+class EngineWiring;
 
 class Server {
  public:
-  // `superuser_password`: when set, stored (hashed) for SuperUser before serving.
-  Server(config::ServerConfig config, const std::optional<std::string>& superuser_password);
+  // `superuser_password`: when set, stored (hashed) for SuperUser before serving. `source`:
+  // what SIGHUP reads again (the --config file and the flags over it).
+  Server(config::ServerConfig config, const std::optional<std::string>& superuser_password,
+         config::ConfigSource source = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -37,7 +43,15 @@ class Server {
   void stop();
 
  private:
-  config::ServerConfig config_;
+  void await_shutdown_signal();
+  void await_reload_signal();
+  // Control-plane thread: re-reads `source_`, applies what can change at run time, logs what
+  // changed; a config that does not load changes nothing and is logged in one line.
+  void reload();
+  void apply(const config::ReloadPlan& plan);
+
+  config::ServerConfig config_;  // as started; the running copy is the control plane's
+  config::ConfigSource source_;
   log::Logger logger_;
   boost::asio::io_context control_io_{1};
   std::unique_ptr<store::Store> store_;
@@ -47,7 +61,12 @@ class Server {
   std::unique_ptr<web::WebServer> web_;
   // Declared after control_: destroyed first, since its thread calls into the control plane.
   std::unique_ptr<voice::VoicePlane> voice_;
+  // Declared after voice_: destroyed first, since its thread reads the voice plane's rings and
+  // posts to both planes.
+  std::unique_ptr<EngineWiring> engine_ports_;
+  std::unique_ptr<audio::AudioPlane> engine_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set reload_signals_;  // SIGHUP
   boost::asio::ip::tcp::endpoint endpoint_;
 };
 

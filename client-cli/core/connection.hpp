@@ -45,6 +45,9 @@ struct ConnectionConfig {
   bool reconnect = false;    // interactive mode: retry with backoff after a non-fatal loss
   std::chrono::seconds connect_timeout{10};
   std::string release = "plenum-cli 0.1.0";
+  // --mode: the listener mode asked of a Plenum server once joined ("topk", "mix"; "" or "all"
+  // asks nothing). Other servers have no modes: the client says so once and listens to all.
+  std::string listener_mode;
 };
 
 // Why a session ended. Fatal reasons (rejected login, changed certificate, missing channel)
@@ -134,6 +137,7 @@ class Connection {
   void on_user_state(const MumbleProto::UserState& state);
   void on_user_remove(const MumbleProto::UserRemove& remove);
   void on_text_message(const MumbleProto::TextMessage& text);
+  void request_listener_mode();
   void on_ping_reply(const MumbleProto::Ping& ping);
   void on_permission_denied(const MumbleProto::PermissionDenied& denied);
   void start_join();
@@ -186,6 +190,7 @@ class Connection {
   unsigned udp_probes_left_ = 0;
   bool hello_sent_ = false;
   bool synced_ = false;
+  bool plenum_server_ = false;  // ServerSync carried plenum_features
   bool joined_ = false;
   bool stopping_ = false;
   Clock::time_point next_udp_ping_ = Clock::time_point::max();

@@ -174,6 +174,7 @@ void Connection::on_crypt_setup(const MumbleProto::CryptSetup& setup) {
 
 void Connection::on_server_sync(const MumbleProto::ServerSync& sync) {
   synced_ = true;
+  plenum_server_ = sync.plenum_features() != 0;
   view_.set_own_session(sync.session());
   if (sync.has_max_bandwidth()) {
     max_bandwidth_ = sync.max_bandwidth();
@@ -222,7 +223,22 @@ void Connection::check_joined() {
     return;
   }
   joined_ = true;
+  request_listener_mode();
   listener_.on_joined();
+}
+
+// Plenum takes `/mode` as a text command to its own channel, answered to the sender only; any
+// other server would show it to the channel as chat, so it is never sent there.
+void Connection::request_listener_mode() {
+  if (config_.listener_mode.empty() || config_.listener_mode == "all") return;
+  if (!plenum_server_) {
+    listener_.on_event(fmt::format("listener mode {} is not available on {} (not a Plenum server); "
+                                   "listening to every speaker",
+                                   config_.listener_mode, server_name()));
+    return;
+  }
+  const UserEntry* self = view_.own_user();
+  if (self != nullptr) send_text(self->channel_id, "/mode " + config_.listener_mode);
 }
 
 void Connection::on_user_state(const MumbleProto::UserState& state) {

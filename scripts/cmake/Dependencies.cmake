@@ -9,6 +9,8 @@ find_package(SQLite3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
+# The audio engine's even loudness: EBU R128 momentary loudness (libebur128-dev).
+pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
 
 # Asio as used by Plenum: standalone-free Boost.Asio without deprecated names.
 add_library(plenum_asio INTERFACE)

@@ -38,6 +38,12 @@ class AudioEngine {
   void tick(Clock::time_point now, TickOutput& out);
 
   const EngineCounters& counters() const noexcept;
+
+ private:
+  // Speakers (one SpeakerInput each) and channels (one ChannelMix and PushToTalkSwitch each):
+  // in the .cpp, so the engine's users do not compile libopus' and libebur128's headers.
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace plenum::server::audio

@@ -203,6 +203,10 @@ std::vector<ConfigKey> make_keys() {
       number_key("usersperchannel", PLENUM_FIELD(limits.users_per_channel), 0, 1'000'000));
   keys.push_back(number_key("messagelimit", PLENUM_FIELD(limits.message_limit), 1, 1000));
   keys.push_back(number_key("messageburst", PLENUM_FIELD(limits.message_burst), 1, 1000));
+  // Autoban (Murmur's keys)
+  keys.push_back(number_key("autobanAttempts", PLENUM_FIELD(autoban.attempts), 0, 1'000'000));
+  keys.push_back(number_key("autobanTimeframe", PLENUM_FIELD(autoban.timeframe), 1, 86'400));
+  keys.push_back(number_key("autobanTime", PLENUM_FIELD(autoban.ban_time), 1, 31'536'000));
   // Channels
   keys.push_back(text_key("registerName", PLENUM_FIELD(channels.root_name), non_empty));
   keys.push_back(number_key("defaultchannel", PLENUM_FIELD(channels.default_channel), 0, kU32));

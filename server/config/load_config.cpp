@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cerrno>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -59,7 +60,13 @@ po::options_description make_options() {
       "set-superuser-password", po::value<std::string>()->value_name("PW"),
       "set the SuperUser password in the database")(
       "log-level", po::value<std::string>()->value_name("LEVEL"),
-      "debug|info|warn|error (ini: log_level)")("help,h", "show this help and exit");
+      "debug|info|warn|error (ini: log_level)")(
+      "import-murmur", po::value<std::string>()->value_name("FILE"),
+      "copy a Murmur SQLite database's channels, ACLs, users and bans into a new or empty "
+      "database (the one --data-dir or --config names), then exit")(
+      "server-id", po::value<std::string>()->value_name("N"),
+      "with --import-murmur: which Murmur virtual server (default 1)")(
+      "help,h", "show this help and exit");
   return options;
 }
 
@@ -168,6 +175,25 @@ std::string format_ini(const ServerConfig& config) {
   return out;
 }
 
+ServerConfig read_config(const ConfigSource& source) {
+  ServerConfig config;
+  if (source.file) {
+    apply_ini_file(config, *source.file);
+  } else {
+    apply_ini_text(config, embedded_default_ini(), kEmbeddedOrigin);
+  }
+  for (const auto& [flag_key, value] : source.flags) {
+    // A named copy: clang 14 (the fuzz preset) cannot capture a structured binding.
+    const auto& key = flag_key;
+    const auto flag = std::find_if(std::begin(kKeyFlags), std::end(kKeyFlags),
+                                   [&](const auto& pair) { return pair.second == key; });
+    const std::string origin = flag == std::end(kKeyFlags) ? key : "--" + std::string{flag->first};
+    set_value(config, key, value, origin);
+  }
+  validate(config);
+  return config;
+}
+
 Startup load_config(int argc, const char* const argv[]) {
   const po::variables_map flags = parse_command_line(argc, argv);
   Startup startup;
@@ -175,15 +201,11 @@ Startup load_config(int argc, const char* const argv[]) {
     startup.help = true;
     return startup;
   }
-  if (flags.count("config") != 0) {
-    apply_ini_file(startup.config, flags["config"].as<std::string>());
-  } else {
-    apply_ini_text(startup.config, embedded_default_ini(), kEmbeddedOrigin);
-  }
+  if (flags.count("config") != 0) startup.source.file = flags["config"].as<std::string>();
   for (const auto& [flag, key] : kKeyFlags) {
     const std::string name{flag};
     if (flags.count(name) != 0) {
-      set_value(startup.config, key, flags[name].as<std::string>(), "--" + name);
+      startup.source.flags.emplace_back(std::string{key}, flags[name].as<std::string>());
     }
   }
   if (flags.count("set-superuser-password") != 0) {
@@ -192,7 +214,22 @@ Startup load_config(int argc, const char* const argv[]) {
       throw ConfigError{"config: --set-superuser-password needs a non-empty password"};
     }
   }
-  validate(startup.config);
+  if (flags.count("import-murmur") != 0) {
+    startup.import_murmur = flags["import-murmur"].as<std::string>();
+  }
+  if (flags.count("server-id") != 0) {
+    const std::string text = flags["server-id"].as<std::string>();
+    std::int64_t id = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (!startup.import_murmur) {
+      throw ConfigError{"config: --server-id is only meaningful with --import-murmur"};
+    }
+    if (error != std::errc{} || end != text.data() + text.size() || id < 1) {
+      throw ConfigError::bad_value("--server-id", text, "is not a positive number");
+    }
+    startup.murmur_server_id = id;
+  }
+  startup.config = read_config(startup.source);
   return startup;
 }
 

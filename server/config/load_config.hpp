@@ -3,28 +3,47 @@
 // is a ConfigError with a one-line message naming the key and the value.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "server/config/config_error.hpp"
 #include "server/config/server_config.hpp"
 
 namespace plenum::server::config {
 
+// Where the config came from, so that a reload (SIGHUP) can read it again: the ini file and the
+// flags that override its keys, which keep winning after a reload.
+struct ConfigSource {
+  std::optional<std::filesystem::path> file;  // --config; nullopt: the built-in plenum.ini
+  std::vector<std::pair<std::string, std::string>> flags;  // (ini key, value) from the flags
+};
+
 // What plenum-server's command line asks for (DESIGN.md §6).
 struct Startup {
   ServerConfig config;
+  ConfigSource source;
   std::optional<std::string> superuser_password;  // --set-superuser-password
   bool help = false;  // --help: print help_text() and exit 0; `config` is then the defaults
+  // --import-murmur FILE [--server-id N]: copy a Murmur server into config's database, then exit.
+  std::optional<std::filesystem::path> import_murmur;
+  std::int64_t murmur_server_id = 1;
 };
 
 // plenum-server [--config FILE] [--port N] [--host ADDR] [--data-dir DIR]
 //               [--set-superuser-password PW] [--log-level debug|info|warn|error] [--help]
+// plenum-server --import-murmur FILE [--server-id N] [--config FILE] [--data-dir DIR]
 Startup load_config(int argc, const char* const argv[]);
 std::string help_text();
+
+// Defaults, then the source's file (or the built-in ini), then its flags, then validation.
+// Throws ConfigError; load_config builds its config this way, a reload does it again.
+ServerConfig read_config(const ConfigSource& source);
 
 // The default ini compiled into the binary (config/plenum.ini, generated at build time).
 std::string_view embedded_default_ini();

@@ -53,11 +53,24 @@ struct AccessConfig {
 };
 
 struct LimitsConfig {
-  std::uint32_t users = 100;            // users: concurrent users (Debian's ini value)
+  // users: concurrent users. 1000, not Murmur's 100: a plenary of 300 with guests and second
+  // devices must fit (one descriptor and ~100 KiB each; config/plenum.ini says more).
+  std::uint32_t users = 1000;
   std::uint32_t users_per_channel = 0;  // usersperchannel: 0 = unlimited
   std::uint32_t message_limit = 1;      // messagelimit: rate-limited messages per second
   std::uint32_t message_burst = 5;      // messageburst: bucket size
   bool operator==(const LimitsConfig&) const = default;
+};
+
+// Murmur's autoban (issue 12, defect 3): an address with `attempts` failed logins within
+// `timeframe` is refused for `ban_time`. Memory only: never stored, gone on restart. Unlike
+// Murmur, successful logins never count (its autobanSuccessfulConnections=false), so many
+// people behind one address are not banned for connecting. attempts = 0 turns it off.
+struct AutobanConfig {
+  std::uint32_t attempts = 10;           // autobanAttempts
+  std::chrono::seconds timeframe{120};   // autobanTimeframe
+  std::chrono::seconds ban_time{300};    // autobanTime
+  bool operator==(const AutobanConfig&) const = default;
 };
 
 struct ChannelConfig {
@@ -153,6 +166,7 @@ struct ServerConfig {
   NetworkConfig network;
   AccessConfig access;
   LimitsConfig limits;
+  AutobanConfig autoban;
   ChannelConfig channels;
   TextConfig text;
   VoiceConfig voice;

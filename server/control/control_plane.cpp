@@ -2,12 +2,14 @@
 
 #include "server/control/dispatch.hpp"
 #include "server/control/tls_transport.hpp"
+#include "server/store/store.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace plenum::server::control {
@@ -30,27 +32,16 @@ std::string_view to_string(DropCause cause) {
     case DropCause::UndecodableMessage: return "undecodable message";
     case DropCause::SendQueueOverflow: return "send queue overflow";
     case DropCause::Banned: return "banned";
+    case DropCause::UnauthenticatedMemory: return "unauthenticated memory budget";
+    case DropCause::UnauthenticatedEvicted: return "evicted: too many connections before login";
     case DropCause::Count: break;
   }
   return "?";
 }
 
-// Messages that may change who hears whom: users, channels, links, ACLs, groups, tokens and
-// voice targets. Rebuilding the snapshot after a message that changed nothing is harmless.
-bool changes_routing(protocol::MessageType type) {
-  using protocol::MessageType;
-  switch (type) {
-    case MessageType::Authenticate:
-    case MessageType::UserState:
-    case MessageType::UserRemove:
-    case MessageType::ChannelState:
-    case MessageType::ChannelRemove:
-    case MessageType::ACL:
-    case MessageType::UserList:
-    case MessageType::VoiceTarget: return true;
-    default: return false;
-  }
-}
+// Guesses from addresses with failures that may wait for a password check; more are refused
+// unrun (a legitimate user there retries after the queue drains).
+constexpr std::size_t kSuspectCheckCapacity = 16;
 
 }  // namespace
 
@@ -72,8 +63,27 @@ ControlPlane::ControlPlane(asio::any_io_executor executor, const config::ServerC
       state_{std::move(loaded.state)},
       accounts_{std::move(loaded.accounts)},
       bans_{std::move(loaded.bans)},
-      sweep_timer_{executor_} {
+      sweep_timer_{executor_},
+      password_checks_{executor_, workers_, kSuspectCheckCapacity},
+      login_throttle_{config.autoban},
+      routing_timer_{executor_} {
+  // The store thread reports each commit; the count comes back to this thread, which releases
+  // the frames that waited for it.
+  store.set_finished_listener([executor = executor_, this](std::uint64_t finished) {
+    asio::post(executor, [this, finished] { on_writes_finished(finished); });
+  });
   if (loaded.fresh) persistence_.save_everything(state_, accounts_);
+}
+
+ControlPlane::~ControlPlane() { persistence_.store().set_finished_listener({}); }
+
+void ControlPlane::on_writes_finished(std::uint64_t finished) {
+  if (finished <= writes_finished_) return;
+  writes_finished_ = finished;
+  auto waiters = std::exchange(write_waiters_, {});
+  for (const auto id : waiters) {
+    if (Session* session = find_session(id)) session->wake_writer();
+  }
 }
 
 tcp::endpoint ControlPlane::listen() {
@@ -116,6 +126,7 @@ void ControlPlane::stop() {
   boost::system::error_code ignored;
   for (auto& acceptor : acceptors_) acceptor->close(ignored);
   sweep_timer_.cancel();
+  routing_timer_.cancel();
   // Copy: stop() unregisters each session from sessions_.
   auto sessions = sessions_;
   for (auto& [id, session] : sessions) session->stop("server shutting down");
@@ -126,8 +137,13 @@ awaitable<void> ControlPlane::accept_loop(tcp::acceptor& acceptor) {
     auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_) co_return;
-      // Out of file descriptors and the like: keep serving the sessions we have.
-      logger_.warn("accept failed: {}", ec.message());
+      // Out of file descriptors and the like: keep serving the sessions we have, log once per
+      // interval, and let the pending connection wait instead of retrying at once (the
+      // listener stays readable, so retrying at once spins).
+      if (std::uint64_t held = 0; accept_log_.allow(Session::Clock::now(), held))
+        logger_.warn("accept failed: {} ({} more since the last line); retrying every {} ms", ec.message(),
+                     held, limits_.accept_backoff.count());
+      co_await accept_backoff();
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
@@ -140,11 +156,58 @@ void ControlPlane::adopt(std::shared_ptr<SessionTransport> transport) {
     transport->close("server shutting down");
     return;
   }
+  evict_oldest_unauthenticated();
   const std::uint32_t id = state_.users().allocate_session();
   auto session = std::make_shared<Session>(*this, std::move(transport), id);
   sessions_.emplace(id, session);
+  if (login_throttle_.banned(session->remote_address, Session::Clock::now())) {
+    // Autobanned: closed before the TLS handshake costs anything, logged once per interval.
+    ++drops_[static_cast<std::size_t>(DropCause::Banned)];
+    if (std::uint64_t held = 0; autoban_log_.allow(Session::Clock::now(), held))
+      logger_.info("session {}: closed: autobanned address ({} more since the last line)", id, held);
+    session->stop("autobanned");
+    return;
+  }
   logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
   session->start();
+}
+
+awaitable<void> ControlPlane::accept_backoff() {
+  asio::steady_timer timer{executor_};
+  timer.expires_after(limits_.accept_backoff);
+  co_await timer.async_wait(use_tuple);
+}
+
+void ControlPlane::evict_oldest_unauthenticated() {
+  // Every session that is not a user is before login (or closing): scan only when that many
+  // could reach the cap, so accepting stays O(1) in the common case.
+  if (sessions_.size() < state_.users().size() + limits_.max_unauthenticated) return;
+  std::size_t unauthenticated = 0;
+  Session* oldest = nullptr;
+  for (auto& [id, session] : sessions_) {
+    if (session->authenticated() || session->phase() == SessionPhase::Closing) continue;
+    ++unauthenticated;
+    if (!oldest || session->connected_at() < oldest->connected_at()) oldest = session.get();
+  }
+  if (unauthenticated < limits_.max_unauthenticated || !oldest) return;
+  ++drops_[static_cast<std::size_t>(DropCause::UnauthenticatedEvicted)];
+  if (std::uint64_t held = 0; eviction_log_.allow(Session::Clock::now(), held))
+    logger_.info("session {}: closed: {} ({} more since the last line)", oldest->id(),
+                 to_string(DropCause::UnauthenticatedEvicted), held);
+  oldest->stop(to_string(DropCause::UnauthenticatedEvicted));
+}
+
+bool ControlPlane::on_unauthenticated_memory(Session& session, std::size_t before_all, std::size_t now_all) {
+  // The first 64 KiB of each connection are free (bounded by max_unauthenticated): a login's
+  // few small frames never compete with connections that announced large ones.
+  constexpr std::size_t kFree = 64 * 1024;
+  const std::size_t before = before_all > kFree ? before_all - kFree : 0;
+  const std::size_t now = now_all > kFree ? now_all - kFree : 0;
+  unauthenticated_bytes_ = unauthenticated_bytes_ - before + now;
+  if (now <= before || unauthenticated_bytes_ <= limits_.unauthenticated_memory) return true;
+  count_drop(session, DropCause::UnauthenticatedMemory,
+             fmt::format("{} bytes held before login, {} in all", now, unauthenticated_bytes_));
+  return false;
 }
 
 awaitable<void> ControlPlane::sweep_loop() {
@@ -153,6 +216,7 @@ awaitable<void> ControlPlane::sweep_loop() {
     auto [ec] = co_await sweep_timer_.async_wait(use_tuple);
     if (ec || stopping_) co_return;
     sweep();
+    announce_mix_speakers();
   }
 }
 
@@ -178,6 +242,12 @@ void ControlPlane::sweep() {
     }
   }
   for (auto& [session, cause] : expired) count_drop(*session, cause, {});
+  login_throttle_.prune(now);
+  // Counters for operators and tests (the snapshot count proves that a flood of denied or
+  // repeated messages does not rebuild the routing).
+  logger_.debug("control: stats: sessions {} users {} snapshots_published {} ignored_messages {}",
+                sessions_.size(), state_.users().size(), snapshots_published_,
+                drops(DropCause::UnknownMessageType) + drops(DropCause::UndecodableMessage));
 }
 
 void ControlPlane::on_tls_established(Session& session) {
@@ -201,19 +271,41 @@ void ControlPlane::on_tls_established(Session& session) {
 void ControlPlane::on_frame(Session& session, std::uint16_t type, protocol::ByteView payload) {
   auto message = protocol::decode_control_message(type, payload);
   if (!message) {
+    // Murmur drops a message it cannot parse (a proto2 message missing a required field, as
+    // real clients send ACL for the root without channel_id) or does not know, and keeps the
+    // session (MUMBLE_PROTOCOL.md §1.2).
     const bool unknown = message.error() == protocol::make_error_code(protocol::ControlError::UnknownType);
-    count_drop(session, unknown ? DropCause::UnknownMessageType : DropCause::UndecodableMessage,
-               fmt::format("type {}", type));
+    ignore_message(session, unknown ? DropCause::UnknownMessageType : DropCause::UndecodableMessage, type);
     return;
   }
-  const auto kind = protocol::type_of(*message);
   dispatch(*this, session, std::move(*message));
-  if (changes_routing(kind)) publish_routing();
   flush_routing();
+}
+
+void ControlPlane::on_login_failure(Session& session, const std::string& account) {
+  if (!login_throttle_.on_failure(session.remote_address, account, Session::Clock::now())) return;
+  logger_.info("session {}: autoban: {} failed logins from {} within {} s; refused for {} s", session.id(),
+               config_.autoban.attempts, logger_.address(session.remote_address),
+               config_.autoban.timeframe.count(), config_.autoban.ban_time.count());
+  // Logins still pending from there would be refused anyway: close them, and their queued
+  // password checks are skipped.
+  std::vector<std::shared_ptr<Session>> pending;
+  for (auto& [id, other] : sessions_) {
+    if (other.get() != &session && !other->authenticated() && other->remote_address == session.remote_address)
+      pending.push_back(other);
+  }
+  for (auto& other : pending) count_drop(*other, DropCause::Banned, "autoban");
 }
 
 void ControlPlane::on_protocol_violation(Session& session, DropCause cause, std::string_view detail) {
   count_drop(session, cause, detail);
+}
+
+void ControlPlane::ignore_message(Session& session, DropCause cause, std::uint16_t type) {
+  ++drops_[static_cast<std::size_t>(cause)];
+  if (session.first_ignored(static_cast<std::size_t>(cause)))
+    logger_.info("session {}: ignored: {} (type {}; later ones are counted only)", session.id(),
+                 to_string(cause), type);
 }
 
 void ControlPlane::count_drop(Session& session, DropCause cause, std::string_view detail) {

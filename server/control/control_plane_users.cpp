@@ -15,6 +15,7 @@ void ControlPlane::on_user_joined(Session& session) {
   start_voice_session(session);
   publish_routing();
   flush_routing();
+  suggest_channel_config(session, user->channel);
 }
 
 void ControlPlane::remove_user(Session& session, const Removal& removal) {
@@ -86,6 +87,7 @@ void ControlPlane::move_user(state::SessionId session, state::ChannelId channel,
     query.set_channel_id(channel);
     query.set_permissions(state_.permission_query_value(session, channel));
     moved->send(query);
+    suggest_channel_config(*moved, channel);
   }
   if (entry->emptied_temporary) {
     if (auto removed = state_.remove_channel(*entry->emptied_temporary)) {
@@ -127,22 +129,28 @@ bool ControlPlane::is_banned(const Session& session) const {
 
 namespace plenum::server::control {
 
-void ControlPlane::unregister(state::UserId id) {
-  if (id == state::kSuperUserId || !accounts_.remove(id)) return;
-  persistence_.remove_account(id);
-  state_.channels().forget_user(id);
-  for (const auto channel : state_.channels().breadth_first()) persistence_.save_channel(state_, channel);
-  if (const auto* online = state_.users().find_by_user_id(id)) {
-    const state::SessionId session = online->session;
-    state_.set_user_id(session, std::nullopt);
-    MumbleProto::UserState message;
-    message.set_session(session);
-    // Clients read user_id as a signed int: all ones means "not registered" (Murmur sends -1).
-    message.set_user_id(static_cast<std::uint32_t>(-1));
-    broadcast_message(message);
+void ControlPlane::unregister(const std::vector<state::UserId>& ids) {
+  std::size_t removed = 0;
+  for (const auto id : ids) {
+    if (id == state::kSuperUserId || !accounts_.remove(id)) continue;
+    ++removed;
+    persistence_.remove_account(id);
+    state_.channels().forget_user(id);
+    if (const auto* online = state_.users().find_by_user_id(id)) {
+      const state::SessionId session = online->session;
+      state_.set_user_id(session, std::nullopt);
+      MumbleProto::UserState message;
+      message.set_session(session);
+      // Clients read user_id as a signed int: all ones means "not registered" (Murmur sends -1).
+      message.set_user_id(static_cast<std::uint32_t>(-1));
+      broadcast_message(message);
+    }
   }
+  if (removed == 0) return;
+  // The channels' ACLs and groups lost those ids: written once for the whole list.
+  for (const auto channel : state_.channels().breadth_first()) persistence_.save_channel(state_, channel);
   publish_routing();
-  logger_.info("account {} unregistered", id);
+  logger_.info("{} account{} unregistered", removed, removed == 1 ? "" : "s");
 }
 
 void ControlPlane::on_context_action(Session& /*session*/, const MumbleProto::ContextAction& /*action*/) {

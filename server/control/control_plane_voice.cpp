@@ -2,7 +2,9 @@
 // routing snapshots follow every state change, tunnelled voice goes over, and what the voice
 // plane reports (tunnel frames, crypt counters, resync needs) comes back through VoiceLink,
 // which posts everything onto the control thread.
+#include "server/audio/audio_plane.hpp"
 #include "server/control/control_plane.hpp"
+#include "server/control/login_sequence.hpp"
 #include "server/control/peer_address.hpp"
 #include "server/voice/routing_snapshot_builder.hpp"
 #include "server/voice/voice_plane.hpp"
@@ -80,6 +82,20 @@ void ControlPlane::start_voice_session(Session& session) {
   voice_->add_session(add);
 }
 
+void ControlPlane::on_late_version(Session& session) {
+  if (auto* user = state_.users().find(session.id())) {
+    user->version = protocol::to_v2(session.client_version);
+    user->release = session.client_release;
+    user->os = session.client_os;
+  }
+  // At login, without a Version, the voice plane was told the legacy format. Fresh keys make
+  // the switch clean: the voice plane's copy of the session restarts with them, so nothing
+  // encrypted under the old IVs in the old format is left to confuse either side.
+  if (protocol::udp_format_for(session.client_version) == protocol::udp_format_for(protocol::Version{})) return;
+  send_new_crypt_keys(session);
+  start_voice_session(session);
+}
+
 void ControlPlane::end_voice_session(state::SessionId session) {
   if (voice_ != nullptr) voice_->remove_session(session);
 }
@@ -97,12 +113,33 @@ void ControlPlane::publish_routing() {
 
 void ControlPlane::flush_routing() {
   if (voice_ == nullptr || !routing_stale_ || stopping_) return;
+  // Coalesced: at most one rebuild per interval, however many changes arrive; the last change
+  // of a burst goes out when the interval ends (the timer), never later.
+  const auto now = Session::Clock::now();
+  if (now < next_routing_publish_) {
+    if (!routing_timer_armed_) {
+      routing_timer_armed_ = true;
+      routing_timer_.expires_at(next_routing_publish_);
+      routing_timer_.async_wait([this](const boost::system::error_code& ec) {
+        routing_timer_armed_ = false;
+        if (!ec) flush_routing();
+      });
+    }
+    return;
+  }
   routing_stale_ = false;
+  next_routing_publish_ = now + limits_.routing_publish_interval;
+  ++snapshots_published_;
   const auto targets_of = [this](state::SessionId id) -> const voice::VoiceTargets* {
     const Session* session = find_session(id);
     return session != nullptr ? &session->voice_targets : nullptr;
   };
-  voice_->publish(voice::build_routing_snapshot(state_, targets_of));
+  // Engine channels follow modes and members: their mix users first, so the snapshot names them.
+  sync_mix_users();
+  const voice::EngineContext context = engine_context();
+  auto snapshot = voice::build_routing_snapshot(state_, targets_of, &context);
+  if (engine_ != nullptr) engine_->set_snapshot(snapshot->engine_channels);
+  voice_->publish(std::move(snapshot));
 }
 
 void ControlPlane::on_tunnel_voice(Session& session, const protocol::Bytes& packet) {

@@ -52,6 +52,12 @@ void send_acl(ControlPlane& plane, Session& session, state::ChannelId channel) {
   session.send(reply);
 }
 
+// What one channel's ACL may hold. Every permission check walks the entries of the channel
+// and its parents, so an edit of a million entries would slow every later check; Murmur's own
+// editor shows a few dozen. Entries past these counts are ignored.
+constexpr std::size_t kMaxAclEntries = 512;
+constexpr std::size_t kMaxAclGroups = 256;
+
 }  // namespace
 
 void handle_acl(ControlPlane& plane, Session& session, const MumbleProto::ACL& message) {
@@ -72,6 +78,7 @@ void handle_acl(ControlPlane& plane, Session& session, const MumbleProto::ACL& m
 
   std::vector<state::AclEntry> acls;
   for (const auto& in : message.acls()) {
+    if (acls.size() >= kMaxAclEntries) break;
     if (in.inherited()) continue;  // shown from further up; not this channel's to change
     state::AclEntry entry;
     entry.apply_here = in.apply_here();
@@ -88,6 +95,7 @@ void handle_acl(ControlPlane& plane, Session& session, const MumbleProto::ACL& m
   }
   std::vector<state::ChannelGroup> groups;
   for (const auto& in : message.groups()) {
+    if (groups.size() >= kMaxAclGroups) break;
     state::ChannelGroup group;
     group.name = in.name();
     group.inherit = in.inherit();

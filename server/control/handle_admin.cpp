@@ -10,6 +10,7 @@
 #include <fmt/chrono.h>
 
 #include <ctime>
+#include <map>
 
 namespace plenum::server::control {
 
@@ -40,6 +41,28 @@ std::int64_t parse_iso8601(const std::string& text) {
   std::tm utc{};
   if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &utc)) return std::time(nullptr);
   return timegm(&utc);
+}
+
+// A UserList entry may touch this many accounts; the rest of the message is ignored.
+constexpr std::size_t kMaxUserListChanges = 1000;
+
+// Renames an account; a user online with it is renamed too and everyone is told (Murmur's
+// msgUserList sends UserState{session, actor, name} to all).
+void rename_account(ControlPlane& plane, Session& session, state::UserId id, const std::string& name) {
+  if (!state::valid_user_name(name, plane.state().user_names())) return;
+  const auto* online = plane.state().users().find_by_user_id(id);
+  // Another user online under that name would make two users look alike.
+  if (const auto* holder = plane.state().users().find_by_name(name); holder && holder != online) return;
+  if (!plane.accounts().rename(id, name)) return;
+  plane.persistence().save_account(*plane.accounts().find(id));
+  if (!online) return;
+  const state::SessionId target = online->session;
+  plane.state().users().find(target)->name = name;
+  MumbleProto::UserState message;
+  message.set_session(target);
+  message.set_actor(session.id());
+  message.set_name(name);
+  plane.broadcast_message(message);
 }
 
 }  // namespace
@@ -130,16 +153,23 @@ void handle_user_list(ControlPlane& plane, Session& session, const MumbleProto::
     session.send(reply);
     return;
   }
+  // One entry per account, at most kMaxUserListChanges of them: the cost of one message stays
+  // bounded whatever the client repeats (an 8 MiB frame holds a million entries).
+  std::map<state::UserId, const MumbleProto::UserList::User*> changes;
   for (const auto& change : message.users()) {
-    const state::UserId id = change.user_id();
+    if (changes.size() >= kMaxUserListChanges) break;
+    changes.insert_or_assign(change.user_id(), &change);
+  }
+  std::vector<state::UserId> removals;
+  for (const auto& [id, change] : changes) {
     if (id == state::kSuperUserId || !plane.accounts().find(id)) continue;
-    if (change.has_name()) {
-      if (!state::valid_user_name(change.name(), plane.state().user_names())) continue;
-      if (plane.accounts().rename(id, change.name())) plane.persistence().save_account(*plane.accounts().find(id));
+    if (change->has_name()) {
+      rename_account(plane, session, id, change->name());
     } else {
-      plane.unregister(id);
+      removals.push_back(id);
     }
   }
+  if (!removals.empty()) plane.unregister(removals);
 }
 
 }  // namespace plenum::server::control

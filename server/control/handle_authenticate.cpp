@@ -4,6 +4,7 @@
 #include "server/control/control_plane.hpp"
 #include "server/control/dispatch.hpp"
 #include "server/control/login_sequence.hpp"
+#include "server/control/password_check_queue.hpp"
 #include "server/store/password_hash.hpp"
 
 #include <boost/asio/post.hpp>
@@ -31,6 +32,11 @@ struct PasswordCheck {
   std::string password;
   std::string password_hash;
 };
+
+// A failed login counts against the address and the account (LoginThrottle, autoban).
+bool counts_as_failure(RejectType type) {
+  return type == MumbleProto::Reject::WrongUserPW || type == MumbleProto::Reject::WrongServerPW;
+}
 
 std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -95,7 +101,8 @@ std::optional<LoginRefusal> admit_check(ControlPlane& plane, const Session& sess
   return std::nullopt;
 }
 
-void reject(ControlPlane& plane, Session& session, const LoginRefusal& refusal) {
+void reject(ControlPlane& plane, Session& session, const LoginRefusal& refusal, const std::string& account = {}) {
+  if (counts_as_failure(refusal.type)) plane.on_login_failure(session, account);
   MumbleProto::Reject message;
   message.set_type(refusal.type);
   message.set_reason(refusal.reason);
@@ -118,24 +125,60 @@ void update_tokens(ControlPlane& plane, Session& session, const MumbleProto::Aut
 void admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
            const LoginIdentity& identity);
 
+// Stores `upgraded` for the account unless its hash changed while the password was checked.
+void upgrade_password_hash(ControlPlane& plane, state::UserId user, const std::string& old_hash,
+                           const std::string& upgraded) {
+  state::Account* account = plane.accounts().find_mutable(user);
+  if (account == nullptr || account->password_hash != old_hash) return;
+  account->password_hash = upgraded;
+  plane.persistence().save_account(*account);
+  plane.logger().info("user {}: imported password hash upgraded", user);
+}
+
 void verify_then_admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
                        PasswordCheck check) {
+  const auto now = Session::Clock::now();
+  auto& throttle = plane.login_throttle();
+  const bool suspect = throttle.suspect(session.remote_address, now);
+  const std::string account = check.identity.name;
+  // Guesses from an address that guessed before, at an account under attack: refused unrun.
+  if (suspect && throttle.account_throttled(account, now)) {
+    reject(plane, session, wrong_password(), account);
+    return;
+  }
   session.set_phase(SessionPhase::Verifying);
-  boost::asio::post(plane.worker_pool(), [&plane, weak = session.weak_from_this(), message,
-                                          check = std::move(check)]() mutable {
-    const bool ok = store::verify_password(check.password, check.password_hash);
-    boost::asio::post(plane.executor(), [&plane, weak, message = std::move(message), ok,
-                                         identity = std::move(check.identity)] {
-      auto alive = weak.lock();
-      if (!alive || alive->phase() != SessionPhase::Verifying) return;
-      alive->set_phase(SessionPhase::Connected);
-      if (!ok) {
-        reject(plane, *alive, wrong_password());
-        return;
-      }
-      admit(plane, *alive, message, identity);
-    });
-  });
+  const auto lane = suspect ? PasswordCheckQueue::Lane::Suspect : PasswordCheckQueue::Lane::Clean;
+  // A hash imported from Murmur is replaced by Plenum's own once the password is known.
+  const std::string old_hash = check.password_hash;
+  std::optional<std::string> rehash;
+  if (store::needs_rehash(old_hash)) rehash = check.password;
+  plane.password_checks().submit(
+      lane, session.remote_address, std::move(check.password), std::move(check.password_hash),
+      [weak = session.weak_from_this()] {
+        const auto alive = weak.lock();
+        return alive && alive->phase() == SessionPhase::Verifying;
+      },
+      [&plane, weak = session.weak_from_this(), message, identity = std::move(check.identity),
+       old_hash, rehash = std::move(rehash)](bool ok, bool /*ran*/) {
+        if (ok && rehash && identity.user_id) {
+          // Hashing is slow: on the worker, then stored on the control thread.
+          boost::asio::post(plane.worker_pool(), [&plane, user = *identity.user_id, old_hash,
+                                                  password = *rehash] {
+            auto upgraded = store::hash_password(password);
+            boost::asio::post(plane.executor(), [&plane, user, old_hash, upgraded = std::move(upgraded)] {
+              upgrade_password_hash(plane, user, old_hash, upgraded);
+            });
+          });
+        }
+        auto alive = weak.lock();
+        if (!alive || alive->phase() != SessionPhase::Verifying) return;
+        alive->set_phase(SessionPhase::Connected);
+        if (!ok) {
+          reject(plane, *alive, wrong_password(), identity.name);
+          return;
+        }
+        admit(plane, *alive, message, identity);
+      });
 }
 
 void admit(ControlPlane& plane, Session& session, const MumbleProto::Authenticate& message,
@@ -183,7 +226,8 @@ void handle_authenticate(ControlPlane& plane, Session& session, const MumbleProt
   if (session.phase() != SessionPhase::Connected) return;
   auto identified = identify(plane, session, message);
   if (auto* refusal = std::get_if<LoginRefusal>(&identified)) {
-    reject(plane, session, *refusal);
+    const auto* account = plane.accounts().find_by_name(trimmed(message.username()));
+    reject(plane, session, *refusal, account != nullptr ? account->name : std::string{});
   } else if (auto* check = std::get_if<PasswordCheck>(&identified)) {
     verify_then_admit(plane, session, message, std::move(*check));
   } else {

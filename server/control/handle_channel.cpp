@@ -26,11 +26,17 @@ state::ChannelStateRequest to_request(const MumbleProto::ChannelState& m) {
 
 void announce_channel(ControlPlane& plane, state::ChannelId id, const MumbleProto::ChannelState& request) {
   const state::Channel* channel = plane.state().channels().find(id);
+  // Versions differ only in whether the description goes as a hash: two encodings at most.
+  std::optional<protocol::Bytes> frames[2];
   for (Session* receiver : plane.authenticated_sessions()) {
-    auto message = channel_state(*channel, receiver->client_version);
-    for (const auto added : request.links_add()) message.add_links_add(added);
-    for (const auto removed : request.links_remove()) message.add_links_remove(removed);
-    receiver->send(message);
+    auto& frame = frames[sends_blobs_as_hash(receiver->client_version) ? 1 : 0];
+    if (!frame) {
+      auto message = channel_state(*channel, receiver->client_version);
+      for (const auto added : request.links_add()) message.add_links_add(added);
+      for (const auto removed : request.links_remove()) message.add_links_remove(removed);
+      frame = protocol::encode_frame(message);
+    }
+    receiver->deliver(*frame);
   }
 }
 
@@ -59,8 +65,10 @@ void handle_channel_state(ControlPlane& plane, Session& session, const MumblePro
   auto applied = state::apply_channel_state(state, session.id(), request);
   if (!applied) return;
   const state::ChannelId id = *applied;
-  announce_channel(plane, id, message);
+  plane.publish_routing();  // links and new channels change who hears whom
+  // Stored first: the announcement (the creator's confirmation) waits for this write.
   plane.persistence().save_channel(state, id);
+  announce_channel(plane, id, message);
   plane.logger().info("session {}: channel {} {}", session.id(), id, creating ? "created" : "changed");
   // The maker of a temporary channel goes into it, or it would vanish at once (Murmur does this).
   if (creating && request.temporary) plane.move_user(session.id(), id, std::nullopt);
@@ -76,6 +84,10 @@ void handle_channel_remove(ControlPlane& plane, Session& session, const MumblePr
   if (!verdict.allowed()) return;
   auto removal = state.remove_channel(message.channel_id());
   if (!removal) return;
+  plane.publish_routing();
+  // Stored first: the announcements below wait for this write.
+  plane.accounts().forget_listened(removal->removed);  // the store's rows go by cascade
+  plane.persistence().remove_channels(removal->removed);
   for (const auto& entry : removal->relocated) {
     MumbleProto::UserState moved;
     moved.set_session(entry.session);
@@ -94,8 +106,6 @@ void handle_channel_remove(ControlPlane& plane, Session& session, const MumblePr
     gone.set_channel_id(id);
     plane.broadcast_message(gone);
   }
-  plane.accounts().forget_listened(removal->removed);  // the store's rows go by cascade
-  plane.persistence().remove_channels(removal->removed);
   plane.logger().info("session {}: channel {} removed", session.id(), message.channel_id());
 }
 

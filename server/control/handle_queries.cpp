@@ -7,6 +7,10 @@
 
 #include "protocol/crypt_stats_fields.hpp"
 
+#include <algorithm>
+#include <unordered_set>
+#include <vector>
+
 namespace plenum::server::control {
 
 void handle_permission_query(ControlPlane& plane, Session& session, const MumbleProto::PermissionQuery& message) {
@@ -81,31 +85,65 @@ void handle_user_stats(ControlPlane& plane, Session& session, const MumbleProto:
   session.send(reply);
 }
 
+namespace {
+
+// Ids of a repeated field, each once, in the order asked, at most `limit` of them: a frame of
+// a million copies of one session costs one reply (issue 12, defect 1).
+template <class Ids>
+std::vector<std::uint32_t> distinct_ids(const Ids& ids, std::size_t limit) {
+  std::vector<std::uint32_t> out;
+  std::unordered_set<std::uint32_t> seen;
+  for (const auto id : ids) {
+    if (out.size() >= limit) break;
+    if (seen.insert(id).second) out.push_back(id);
+  }
+  return out;
+}
+
+// Replies to one RequestBlob go out while they fit in half the sender's send queue; the client
+// asks again for what is left (Mumble's client re-requests blobs it still lacks). Never more
+// than a reader keeps up with, and none once the sender is gone.
+bool room_for(const ControlPlane& plane, const Session& session, std::size_t bytes) {
+  return !session.closed() && session.queued_bytes() + bytes <= plane.limits().max_queued_bytes / 2;
+}
+
+template <class Message>
+bool send_blob(const ControlPlane& plane, Session& session, const Message& reply) {
+  auto frame = protocol::encode_frame(reply);
+  if (!room_for(plane, session, frame.size())) return false;
+  session.deliver(std::move(frame));
+  return true;
+}
+
+}  // namespace
+
 void handle_request_blob(ControlPlane& plane, Session& session, const MumbleProto::RequestBlob& message) {
   const auto& users = plane.state().users();
-  for (const auto id : message.session_texture()) {
+  const std::size_t user_limit = std::max<std::size_t>(users.size(), 1);
+  for (const auto id : distinct_ids(message.session_texture(), user_limit)) {
     const auto* user = users.find(id);
     if (!user || user->texture.empty()) continue;
     MumbleProto::UserState reply;
     reply.set_session(id);
     reply.set_texture(std::string{reinterpret_cast<const char*>(user->texture.data()), user->texture.size()});
-    session.send(reply);
+    if (!send_blob(plane, session, reply)) return;
   }
-  for (const auto id : message.session_comment()) {
+  for (const auto id : distinct_ids(message.session_comment(), user_limit)) {
     const auto* user = users.find(id);
     if (!user || user->comment.empty()) continue;
     MumbleProto::UserState reply;
     reply.set_session(id);
     reply.set_comment(user->comment);
-    session.send(reply);
+    if (!send_blob(plane, session, reply)) return;
   }
-  for (const auto id : message.channel_description()) {
+  const std::size_t channel_limit = std::max<std::size_t>(plane.state().channels().size(), 1);
+  for (const auto id : distinct_ids(message.channel_description(), channel_limit)) {
     const auto* channel = plane.state().channels().find(id);
     if (!channel || channel->description.empty()) continue;
     MumbleProto::ChannelState reply;
     reply.set_channel_id(id);
     reply.set_description(channel->description);
-    session.send(reply);
+    if (!send_blob(plane, session, reply)) return;
   }
 }
 

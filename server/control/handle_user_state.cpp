@@ -206,10 +206,10 @@ void handle_user_state(ControlPlane& plane, Session& session, const MumbleProto:
   const bool sender_only = only_listener_volumes(message);
 
   // Comments and textures go out inline or as a hash, depending on each receiver's version.
-  for (Session* receiver : plane.authenticated_sessions()) {
-    if (sender_only && receiver != &session) continue;
+  // Each variant (the sender's own, hashed or inline) is encoded once, not once per receiver.
+  const auto variant = [&](bool own, bool hashed) {
     MumbleProto::UserState copy = out;
-    if (receiver == &session) {
+    if (own) {
       for (const auto& [channel, volume] : volumes) {
         auto* adjustment = copy.add_listening_volume_adjustment();
         adjustment->set_listening_channel(channel);
@@ -217,7 +217,7 @@ void handle_user_state(ControlPlane& plane, Session& session, const MumbleProto:
       }
     }
     if (request.comment) {
-      if (sends_blobs_as_hash(receiver->client_version) && user->comment.size() >= kInlineBlobLimit) {
+      if (hashed && user->comment.size() >= kInlineBlobLimit) {
         copy.set_comment_hash(sha1_bytes(user->comment));
       } else {
         copy.set_comment(user->comment);
@@ -225,14 +225,27 @@ void handle_user_state(ControlPlane& plane, Session& session, const MumbleProto:
     }
     if (message.has_texture()) {
       const std::string_view texture = message.texture();
-      if (sends_blobs_as_hash(receiver->client_version) && texture.size() >= kInlineBlobLimit) {
+      if (hashed && texture.size() >= kInlineBlobLimit) {
         copy.set_texture_hash(sha1_bytes(texture));
       } else {
         copy.set_texture(std::string{texture});
       }
     }
-    receiver->send(copy);
+    return protocol::encode_frame(copy);
+  };
+  std::map<std::pair<bool, bool>, protocol::Bytes> frames;
+  for (Session* receiver : plane.authenticated_sessions()) {
+    const bool own = receiver == &session;
+    if (sender_only && !own) continue;
+    const bool hashed = sends_blobs_as_hash(receiver->client_version);
+    auto [frame, added] = frames.try_emplace({own, hashed});
+    if (added) frame->second = variant(own, hashed);
+    receiver->deliver(frame->second);
   }
+  // Flags, listeners and registration decide who hears whom; a comment or texture does not.
+  if (flags != state::UserFlagsChange{} || request.registers || request.changes_listening ||
+      request.changes_listener_volume)
+    plane.publish_routing();
   if (request.channel) plane.move_user(target, *request.channel, actor);
 }
 

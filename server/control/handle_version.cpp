@@ -25,12 +25,16 @@ void send_server_version(ControlPlane& plane, Session& session) {
   session.send(message);
 }
 
-void handle_version(ControlPlane& /*plane*/, Session& session, const MumbleProto::Version& message) {
-  // A client announces itself once; what it says later cannot change the formats already chosen.
-  if (session.authenticated()) return;
+void handle_version(ControlPlane& plane, Session& session, const MumbleProto::Version& message) {
+  // A client announces itself once. Some send Authenticate first; Murmur takes their Version
+  // whenever it comes (it reads uiVersion per packet), so the first one counts even after
+  // login, and the UDP format follows it. Later ones cannot change what was chosen.
+  if (session.version_received) return;
+  session.version_received = true;
   session.client_version = protocol::version_of(message);
   session.client_release = bounded(message.release(), 100);
   session.client_os = bounded(message.os(), 40);
+  if (session.authenticated()) plane.on_late_version(session);
 }
 
 }  // namespace plenum::server::control

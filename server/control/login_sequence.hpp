@@ -12,6 +12,10 @@ namespace plenum::server::control {
 class ControlPlane;
 class Session;
 
+// Fresh UDP keys for the session and the full CryptSetup that hands them to the client (at
+// login, and when a late Version changes the UDP format).
+void send_new_crypt_keys(Session& session);
+
 class LoginSequence {
  public:
   LoginSequence(ControlPlane& plane, Session& session) noexcept : plane_{plane}, session_{session} {}

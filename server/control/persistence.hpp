@@ -1,6 +1,8 @@
 // Persistence: converts between the store's plain records and the live state. Loading runs once
 // at startup; every change the control plane makes is turned into records here and posted to
-// the Store, which writes on its own thread (the control plane never waits for the disk).
+// the Store, which writes on its own thread. The control plane never waits for the disk, but
+// what it sends after a change is held until the write commits (Session::deliver), so nothing
+// a client saw confirmed is lost by a crash.
 #pragma once
 
 #include "server/config/server_config.hpp"
@@ -8,9 +10,14 @@
 #include "server/state/server_state.hpp"
 #include "server/store/records.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <vector>
 
-namespace plenum::server::store { class Store; }
+namespace plenum::server::store {
+class Database;
+class Store;
+}  // namespace plenum::server::store
 
 namespace plenum::server::control {
 
@@ -38,6 +45,11 @@ class Persistence {
  public:
   explicit Persistence(store::Store& store) noexcept : store_{store} {}
 
+  // The number of the last write posted (Store::post); 0 before the first. What the control
+  // plane sends after a change must wait until the store has finished this many writes.
+  std::uint64_t last_write() const noexcept { return last_write_; }
+  store::Store& store() noexcept { return store_; }
+
   void save_everything(const state::ServerState& state, const state::AccountRegistry& accounts);
   // Attributes, ACL entries, groups and links of one channel.
   void save_channel(const state::ServerState& state, state::ChannelId id);
@@ -50,7 +62,10 @@ class Persistence {
   void save_bans(const std::vector<store::BanRecord>& bans);
 
  private:
+  void post(std::function<void(store::Database&)> write);
+
   store::Store& store_;
+  std::uint64_t last_write_ = 0;
 };
 
 }  // namespace plenum::server::control

@@ -30,6 +30,10 @@ ChannelRecords records_of(const state::Channel& channel) {
 
 }  // namespace
 
+void Persistence::post(std::function<void(store::Database&)> write) {
+  last_write_ = store_.post(std::move(write));
+}
+
 void Persistence::save_everything(const state::ServerState& state, const state::AccountRegistry& accounts) {
   std::vector<ChannelRecords> channels;
   std::vector<std::pair<store::ChannelId, std::vector<store::ChannelId>>> links;
@@ -42,7 +46,7 @@ void Persistence::save_everything(const state::ServerState& state, const state::
   }
   std::vector<store::RegisteredUser> users;
   for (const auto& [id, account] : accounts.accounts()) users.push_back(account_record(account));
-  store_.post([channels = std::move(channels), links = std::move(links), users = std::move(users)](store::Database& db) {
+  post([channels = std::move(channels), links = std::move(links), users = std::move(users)](store::Database& db) {
     auto transaction = db.savepoint();
     for (const auto& records : channels) {
       db.upsert_channel(records.channel);
@@ -57,7 +61,7 @@ void Persistence::save_everything(const state::ServerState& state, const state::
 void Persistence::save_channel(const state::ServerState& state, state::ChannelId id) {
   const state::Channel* channel = state.channels().find(id);
   if (!channel || channel->temporary) return;
-  store_.post([records = records_of(*channel), links = stored_links(state, *channel)](store::Database& db) {
+  post([records = records_of(*channel), links = stored_links(state, *channel)](store::Database& db) {
     auto transaction = db.savepoint();
     db.upsert_channel(records.channel);
     db.replace_channel_acl(records.channel.id, records.acls, records.groups);
@@ -67,7 +71,7 @@ void Persistence::save_channel(const state::ServerState& state, state::ChannelId
 }
 
 void Persistence::remove_channels(const std::vector<state::ChannelId>& ids) {
-  store_.post([ids](store::Database& db) {
+  post([ids](store::Database& db) {
     auto transaction = db.savepoint();
     for (const auto id : ids) db.remove_channel(id);
     transaction.release();
@@ -75,25 +79,25 @@ void Persistence::remove_channels(const std::vector<state::ChannelId>& ids) {
 }
 
 void Persistence::save_account(const state::Account& account) {
-  store_.post([record = account_record(account)](store::Database& db) { db.upsert_user(record); });
+  post([record = account_record(account)](store::Database& db) { db.upsert_user(record); });
 }
 
 void Persistence::remove_account(state::UserId id) {
-  store_.post([id](store::Database& db) { db.remove_user(id); });
+  post([id](store::Database& db) { db.remove_user(id); });
 }
 
 void Persistence::save_listener(state::UserId user, state::ChannelId channel, float volume) {
-  store_.post([record = store::ListenerRecord{user, channel, volume}](store::Database& db) {
+  post([record = store::ListenerRecord{user, channel, volume}](store::Database& db) {
     db.upsert_listener(record);
   });
 }
 
 void Persistence::remove_listener(state::UserId user, state::ChannelId channel) {
-  store_.post([user, channel](store::Database& db) { db.remove_listener(user, channel); });
+  post([user, channel](store::Database& db) { db.remove_listener(user, channel); });
 }
 
 void Persistence::save_bans(const std::vector<store::BanRecord>& bans) {
-  store_.post([bans](store::Database& db) { db.replace_bans(bans); });
+  post([bans](store::Database& db) { db.replace_bans(bans); });
 }
 
 }  // namespace plenum::server::control

@@ -12,6 +12,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <utility>
+
 namespace plenum::server::control {
 
 namespace asio = boost::asio;
@@ -94,6 +96,7 @@ awaitable<void> Session::read_loop() {
     auto [ec, n] = co_await transport_->read_some(asio::buffer(buffer.data(), buffer.size()));
     if (ec) co_return;
     reader_.commit(n);
+    if (!account_memory()) co_return;
     while (!stopped_) {
       auto frame = reader_.next();
       if (!frame) {
@@ -106,7 +109,15 @@ awaitable<void> Session::read_loop() {
       ++tcp_packets;
       plane_.on_frame(*this, (*frame)->type, (*frame)->payload);
     }
+    if (!account_memory()) co_return;
   }
+}
+
+bool Session::account_memory() {
+  const std::size_t held = stopped_ || authenticated() ? 0 : reader_.capacity();
+  if (held == accounted_bytes_) return true;
+  const std::size_t before = std::exchange(accounted_bytes_, held);
+  return plane_.on_unauthenticated_memory(*this, before, held);
 }
 
 awaitable<void> Session::write_loop() {
@@ -119,12 +130,21 @@ awaitable<void> Session::write_loop() {
       co_await write_wakeup_.async_wait(use_tuple);
       continue;
     }
-    // Gather what is queued into one write (TLS records, or one WebSocket message).
+    // Gather what may go into one write (TLS records, or one WebSocket message): up to the first
+    // frame still waiting for the store.
+    const std::uint64_t durable = plane_.writes_finished();
+    std::size_t batch = 0;
+    const std::size_t most = std::min<std::size_t>(write_queue_.size(), 64);
+    while (batch < most && write_queue_[batch].barrier <= durable) ++batch;
+    if (batch == 0) {
+      plane_.wait_for_writes(*this);
+      co_await write_wakeup_.async_wait(use_tuple);
+      continue;
+    }
     std::vector<asio::const_buffer> buffers;
-    const std::size_t batch = std::min<std::size_t>(write_queue_.size(), 64);
     buffers.reserve(batch);
     for (std::size_t i = 0; i < batch; ++i)
-      buffers.emplace_back(write_queue_[i].data(), write_queue_[i].size());
+      buffers.emplace_back(write_queue_[i].bytes.data(), write_queue_[i].bytes.size());
     auto [ec, n] = co_await transport_->write(buffers);
     if (ec) co_return;
     queued_bytes_ -= n;
@@ -135,7 +155,7 @@ awaitable<void> Session::write_loop() {
 void Session::deliver(protocol::Bytes frame) {
   if (stopped_) return;
   queued_bytes_ += frame.size();
-  write_queue_.push_back(std::move(frame));
+  write_queue_.push_back(QueuedFrame{std::move(frame), plane_.write_barrier()});
   // A client that stops reading must not make the server buffer without bound.
   if (queued_bytes_ > plane_.limits().max_queued_bytes) {
     plane_.on_protocol_violation(*this, DropCause::SendQueueOverflow, "client not reading");
@@ -160,6 +180,7 @@ std::shared_ptr<SessionTransport> Session::hand_over(std::string_view reason) {
 void Session::stop(std::string_view reason) {
   if (stopped_) return;
   stopped_ = true;
+  account_memory();  // gives back what it held before login
   const SessionPhase was = phase_;
   phase_ = SessionPhase::Closing;
   if (transport_) transport_->close(reason);

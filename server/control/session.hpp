@@ -42,8 +42,12 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(ControlPlane& plane, std::shared_ptr<SessionTransport> transport, std::uint32_t id);
 
   void start();
-  // Queues one complete frame; the writer sends frames in order. Never blocks.
+  // Queues one complete frame; the writer sends frames in order. Never blocks. A frame queued
+  // while a store write is pending is sent once that write has committed (and so are all after
+  // it): a confirmation never reaches a client before its change is durable.
   void deliver(protocol::Bytes frame);
+  // The store finished writes: frames held for them may go now.
+  void wake_writer() { write_wakeup_.cancel_one(); }
   template <class Message>
   void send(const Message& message) {
     deliver(protocol::encode_frame(message));
@@ -57,6 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // then ends without closing it. Call only before the session has read or written a frame.
   std::shared_ptr<SessionTransport> hand_over(std::string_view reason);
   const SessionTransport& transport() const noexcept { return *transport_; }
+  // Stopped, or sending its last frames: nothing more should be built for it.
+  bool closed() const noexcept { return stopped_ || finishing_; }
 
   std::uint32_t id() const noexcept { return id_; }
   SessionPhase phase() const noexcept { return phase_; }
@@ -65,6 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // What the peer told us and what TLS showed.
   protocol::Version client_version{};
+  bool version_received = false;  // the first Version counts, even after Authenticate (Murmur)
   std::string client_release;
   std::string client_os;
   std::string cert_hash;        // SHA-1 hex of the client's leaf certificate, empty if none
@@ -87,6 +94,15 @@ class Session : public std::enable_shared_from_this<Session> {
   bool allow_rate_limited() { return message_bucket_.try_consume(Clock::now()); }
   bool allow_plugin_message() { return plugin_bucket_.try_consume(Clock::now()); }
 
+  // True the first time a message is ignored for `cause` (an index below 32): one log line
+  // per session and cause, however many such messages it sends.
+  bool first_ignored(std::size_t cause) noexcept {
+    const std::uint32_t bit = 1U << cause;
+    const bool first = (ignored_causes_ & bit) == 0;
+    ignored_causes_ |= bit;
+    return first;
+  }
+
   Clock::time_point connected_at() const noexcept { return connected_at_; }
   Clock::time_point last_activity() const noexcept { return last_activity_; }
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
@@ -96,19 +112,28 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
   void on_tls_established();
+  // Tells the plane what the reader holds while not logged in (0 once logged in or stopped);
+  // false when that closed the session.
+  bool account_memory();
 
   ControlPlane& plane_;
   std::shared_ptr<SessionTransport> transport_;
   std::uint32_t id_;
   SessionPhase phase_ = SessionPhase::TlsHandshake;
   protocol::FrameReader reader_;
-  std::deque<protocol::Bytes> write_queue_;
+  struct QueuedFrame {
+    protocol::Bytes bytes;
+    std::uint64_t barrier = 0;  // the store write it waits for (ControlPlane::write_barrier)
+  };
+  std::deque<QueuedFrame> write_queue_;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer write_wakeup_;
   Clock::time_point connected_at_;
   Clock::time_point last_activity_;
   state::LeakyBucket message_bucket_;
   state::LeakyBucket plugin_bucket_;
+  std::uint32_t ignored_causes_ = 0;
+  std::size_t accounted_bytes_ = 0;  // counted in the plane's budget for connections before login
   bool stopped_ = false;
   bool finishing_ = false;
   std::string finish_reason_;

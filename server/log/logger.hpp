@@ -24,7 +24,7 @@ class Logger {
 
   template <class... Args>
   void log(Level level, fmt::format_string<Args...> format, Args&&... args) {
-    if (level < threshold_) return;
+    if (level < threshold_.load(std::memory_order_relaxed)) return;
     write(level, fmt::format(format, std::forward<Args>(args)...));
   }
   template <class... Args>
@@ -36,7 +36,13 @@ class Logger {
   template <class... Args>
   void error(fmt::format_string<Args...> f, Args&&... a) { log(Level::Error, f, std::forward<Args>(a)...); }
 
-  bool enabled(Level level) const noexcept { return level >= threshold_; }
+  bool enabled(Level level) const noexcept {
+    return level >= threshold_.load(std::memory_order_relaxed);
+  }
+  // Any thread (a reload on the control thread); lines already being written are unaffected.
+  void set_threshold(Level threshold) noexcept {
+    threshold_.store(threshold, std::memory_order_relaxed);
+  }
 
   // What a log line may say about a person: the value itself only with the operator's consent.
   std::string_view address(std::string_view ip) const noexcept { return log_ip_ ? ip : "[ip hidden]"; }
@@ -49,7 +55,7 @@ class Logger {
  private:
   void write(Level level, std::string_view message);
 
-  Level threshold_;
+  std::atomic<Level> threshold_;  // log_level; changed by a reload while other threads log
   bool log_ip_;
   bool log_names_;
   std::atomic<std::uint64_t> lines_{0};

@@ -211,6 +211,13 @@ Result<void> ChannelTree::set_max_users(ChannelId id, std::uint32_t max_users) {
   return {};
 }
 
+Result<void> ChannelTree::set_plenary(ChannelId id, PlenarySettings settings) {
+  Channel* channel = find_mutable(id);
+  if (channel == nullptr) return StateError::UnknownChannel;
+  channel->plenary = settings;
+  return {};
+}
+
 Result<void> ChannelTree::set_access(ChannelId id, bool inherit_acls, std::vector<AclEntry> acls,
                                      std::vector<ChannelGroup> groups) {
   Channel* channel = find_mutable(id);

@@ -58,6 +58,8 @@ class ChannelTree {
   Result<void> set_description(ChannelId id, std::string description);
   Result<void> set_position(ChannelId id, std::int32_t position);
   Result<void> set_max_users(ChannelId id, std::uint32_t max_users);
+  // The channel's plenary settings (DESIGN.md §4); they change no permission.
+  Result<void> set_plenary(ChannelId id, PlenarySettings settings);
   // Replaces a channel's ACL entries and groups (an ACL message). Temporary group members
   // survive for groups that keep their name, as in Murmur's msgACL.
   Result<void> set_access(ChannelId id, bool inherit_acls, std::vector<AclEntry> acls,

@@ -13,6 +13,16 @@ ServerState::ServerState(StateRules rules, ChannelTree channels)
       channel_names_{rules_.channel_name_pattern},
       tree_{std::move(channels)} {}
 
+void ServerState::set_rules(StateRules rules) {
+  // Compile both patterns before anything changes: a pattern that does not compile throws here
+  // and leaves the state as it was.
+  NamePattern user_names{rules.user_name_pattern};
+  NamePattern channel_names{rules.channel_name_pattern};
+  rules_ = std::move(rules);
+  user_names_ = std::move(user_names);
+  channel_names_ = std::move(channel_names);
+}
+
 Permissions ServerState::permissions(SessionId session, ChannelId channel) const {
   if (auto cached = cache_.find(session, channel, tree_.revision())) return *cached;
   const ConnectedUser* user = users_.find(session);

@@ -60,6 +60,9 @@ class ServerState {
   explicit ServerState(StateRules rules = {}, ChannelTree channels = ChannelTree{});
 
   const StateRules& rules() const noexcept { return rules_; }
+  // A reload's new rules: limits and name patterns apply to the next check; nothing already in
+  // the state is re-checked (a longer name stays, a fuller channel keeps its users).
+  void set_rules(StateRules rules);
   const NamePattern& user_names() const noexcept { return user_names_; }
   const NamePattern& channel_names() const noexcept { return channel_names_; }
   // Structural and ACL edits go straight to the tree; its revision invalidates the cache.

@@ -97,10 +97,15 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
+// The longest entity we decode, "&#x10FFFF;", with room to spare: the ';' is looked for only
+// this far, so a text of a million '&' costs a million short scans, not a million scans to its
+// end (which froze the control thread for seconds; issue 12, defect 4).
+constexpr std::size_t kMaxEntityLength = 11;
+
 // Decodes the entity at text[0] == '&'; returns the bytes consumed (0: not an entity).
 std::size_t decode_entity(std::string_view text, std::string& out) {
-  const std::size_t semicolon = text.find(';');
-  if (semicolon == std::string_view::npos || semicolon > 10) return 0;
+  const std::size_t semicolon = text.substr(0, kMaxEntityLength).find(';');
+  if (semicolon == std::string_view::npos) return 0;
   const std::string_view name = text.substr(1, semicolon - 1);
   static constexpr std::pair<std::string_view, char> kNamed[] = {
       {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};

@@ -19,13 +19,20 @@ Store::~Store() {
   thread_.join();
 }
 
-void Store::post(Write write) {
+std::uint64_t Store::post(Write write) {
+  std::uint64_t number = 0;
   {
     const std::lock_guard lock{mutex_};
     queue_.push_back(std::move(write));
-    ++posted_;
+    number = ++posted_;
   }
   wake_.notify_one();
+  return number;
+}
+
+void Store::set_finished_listener(std::function<void(std::uint64_t)> listener) {
+  const std::lock_guard lock{mutex_};
+  finished_listener_ = std::move(listener);
 }
 
 void Store::flush() {
@@ -44,11 +51,15 @@ void Store::run() {
       batch.swap(queue_);
     }
     apply(batch);
+    std::function<void(std::uint64_t)> listener;
+    std::uint64_t finished = 0;
     {
       const std::lock_guard lock{mutex_};
-      finished_ += batch.size();
+      finished = finished_ += batch.size();
+      listener = finished_listener_;
     }
     finished_changed_.notify_all();
+    if (listener) listener(finished);
     batch.clear();
   }
 }

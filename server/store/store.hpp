@@ -34,8 +34,13 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Writes run in the order posted, batched into one transaction per wake-up. A write that
-  // throws is rolled back alone, logged and counted; the others still commit.
-  void post(Write write);
+  // throws is rolled back alone, logged and counted; the others still commit. Returns the
+  // write's number (1, 2, ...): it is durable once finished() reaches it.
+  std::uint64_t post(Write write);
+  // Called on the store thread after each batch's commit with the number of writes finished
+  // so far (committed or failed, in order). Lets the control plane hold a confirmation until
+  // the change it confirms is on disk. Empty: nobody is told.
+  void set_finished_listener(std::function<void(std::uint64_t finished)> listener);
   // Blocks until every write posted before the call has been committed or has failed.
   void flush();
 
@@ -63,7 +68,7 @@ class Store {
   // Passed by argument.
   log::Logger& logger_;
 
-  // Guards queue_, posted_, finished_ and stopping_ between posting threads and the store thread.
+  // Guards queue_, posted_, finished_, stopping_ and finished_listener_ between posting threads and the store thread.
   std::mutex mutex_;
   std::condition_variable wake_;              // the store thread waits for work
   std::condition_variable finished_changed_;  // flush() waits for progress
@@ -71,6 +76,7 @@ class Store {
   std::uint64_t posted_ = 0;    // writes ever posted
   std::uint64_t finished_ = 0;  // writes committed or failed
   bool stopping_ = false;
+  std::function<void(std::uint64_t)> finished_listener_;
 
   std::atomic<std::uint64_t> committed_{0};
   std::atomic<std::uint64_t> failed_{0};

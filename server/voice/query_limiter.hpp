@@ -37,6 +37,8 @@ class QueryLimiter {
 
   // Takes a reply token for a query from `source`; false: drop the query unanswered.
   bool allow(const IpKey& source, Clock::time_point now) noexcept;
+  // A reload's new limits; every bucket refills at the new rates from the next query on.
+  void set_limits(QueryLimits limits) noexcept { limits_ = limits; }
 
  private:
   using Bucket = TokenBucket;

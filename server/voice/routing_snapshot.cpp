@@ -28,4 +28,9 @@ std::span<const ChannelListener> RoutingSnapshot::channel_listeners_of(
   return it->second;
 }
 
+const EngineRoute* RoutingSnapshot::engine_route(ChannelId channel) const noexcept {
+  const auto it = engine.find(channel);
+  return it == engine.end() ? nullptr : &it->second;
+}
+
 }  // namespace plenum::server::voice

@@ -4,9 +4,11 @@
 #pragma once
 
 #include "protocol/voice_packet.hpp"
+#include "server/audio/engine_frames.hpp"
 #include "server/state/ids.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -56,18 +58,35 @@ struct ChannelListener {
 // Hearing (not deaf) channel listeners of each channel that has any, ascending sessions.
 using ChannelListeners = std::unordered_map<ChannelId, std::vector<ChannelListener>>;
 
+// A channel the audio engine works on (DESIGN.md §2, §4): its mode is topk or mix, or a member
+// listens that way. Its members in those modes are not in RoutingSnapshot::listeners: topk
+// listeners get the original packets of the engine's selected speakers only, mix listeners one
+// stream from the channel's virtual mix user.
+struct EngineRoute {
+  SessionId mix_user = 0;                 // the virtual user whose voice is the mix
+  std::vector<SessionId> topk_listeners;  // hearing members in topk mode, ascending
+  std::vector<SessionId> mix_listeners;   // hearing members in mix mode, ascending
+
+  bool operator==(const EngineRoute&) const = default;
+};
+
 struct RoutingSnapshot {
   // Every authenticated user, by session.
   std::unordered_map<SessionId, SpeakerRoutes> speakers;
-  // Hearing (not deaf) members of each channel that has any, ascending sessions.
+  // Hearing (not deaf) members of each channel that has any, ascending sessions; in an engine
+  // channel only those listening in `all` mode (the others are in `engine`).
   std::unordered_map<ChannelId, std::vector<SessionId>> listeners;
   ChannelListeners channel_listeners;
   // Authenticated users that are not bots: what the server-query ping reports (1.5+).
   std::uint32_t user_count = 0;
+  // Engine channels by id, and what the audio engine works from (the same channels).
+  std::unordered_map<ChannelId, EngineRoute> engine;
+  std::shared_ptr<const audio::EngineSnapshot> engine_channels;
 
   const SpeakerRoutes* speaker(SessionId session) const noexcept;
   std::span<const SessionId> listeners_in(ChannelId channel) const noexcept;
   std::span<const ChannelListener> channel_listeners_of(ChannelId channel) const noexcept;
+  const EngineRoute* engine_route(ChannelId channel) const noexcept;
 };
 
 }  // namespace plenum::server::voice

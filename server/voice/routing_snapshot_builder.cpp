@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace plenum::server::voice {
 
@@ -31,6 +32,32 @@ std::set<ChannelId> covered_channels(const state::ChannelTree& tree,
   return channels;
 }
 
+// What resolving one speaker's targets may read and spend. `members` holds the hearing members
+// of each channel, built once per snapshot (scanning every user per covered channel made a
+// shout to the root with children cost channels x users). `budget` counts the channels and
+// receivers one speaker's targets may visit in one snapshot: past it the remaining targets
+// resolve to nobody, so what one client registers costs a bounded share of each rebuild
+// (issue 12, defect 2) whatever it asks for.
+struct ResolveContext {
+  const state::ServerState& state;
+  const ChannelListeners& listeners;
+  const std::unordered_map<ChannelId, std::vector<SessionId>>& members;
+  std::size_t budget;
+
+  bool spend(std::size_t visits) noexcept {
+    if (visits > budget) {
+      budget = 0;
+      return false;
+    }
+    budget -= visits;
+    return true;
+  }
+};
+
+std::size_t speaker_budget(const state::ServerState& state) {
+  return 4 * (state.users().size() + state.channels().size()) + 1024;
+}
+
 // Whether a receiver passes a channel entry's group filter. The group is evaluated in the target
 // channel itself, as Murmur's Group::isMember(tc, tc); it applies to channel listeners too, so a
 // shout meant for a group never leaks to a listener outside it.
@@ -48,16 +75,23 @@ using ListenVolumes = std::map<SessionId, float>;
 
 // Members of each covered channel where the speaker has Whisper shout (context 1); the channels'
 // listeners hear it with context 3 (§5).
-void add_shout_receivers(const state::ServerState& state, const ChannelListeners& listeners,
-                         SessionId speaker, const MumbleProto::VoiceTarget::Target& entry,
-                         std::set<SessionId>& shout, ListenVolumes& listen) {
-  for (const ChannelId channel : covered_channels(state.channels(), entry)) {
+void add_shout_receivers(ResolveContext& scope, SessionId speaker,
+                         const MumbleProto::VoiceTarget::Target& entry, std::set<SessionId>& shout,
+                         ListenVolumes& listen) {
+  const state::ServerState& state = scope.state;
+  const std::set<ChannelId> channels = covered_channels(state.channels(), entry);
+  if (!scope.spend(channels.size())) return;
+  for (const ChannelId channel : channels) {
     if (!state.has_permission(speaker, channel, Permission::Whisper)) continue;
-    for (const SessionId member : state.users().in_channel(channel)) {
-      if (in_group(state, channel, entry, member)) shout.insert(member);
+    if (const auto members = scope.members.find(channel); members != scope.members.end()) {
+      if (!scope.spend(members->second.size())) return;
+      for (const SessionId member : members->second) {
+        if (in_group(state, channel, entry, member)) shout.insert(member);
+      }
     }
-    const auto it = listeners.find(channel);
-    if (it == listeners.end()) continue;
+    const auto it = scope.listeners.find(channel);
+    if (it == scope.listeners.end()) continue;
+    if (!scope.spend(it->second.size())) return;
     for (const ChannelListener& listener : it->second) {
       if (!in_group(state, channel, entry, listener.session)) continue;
       const auto [it_volume, added] = listen.emplace(listener.session, listener.volume);
@@ -75,9 +109,12 @@ const std::set<ChannelId>& links_of(const state::ChannelTree& tree, ChannelId ch
   return it->second;
 }
 
-SpeakerRoutes routes_of(const state::ServerState& state, const ChannelListeners& listeners,
-                        const state::ConnectedUser& user, const VoiceTargets* targets,
-                        LinkCache& links) {
+std::vector<Delivery> resolve_target(ResolveContext& scope, SessionId speaker,
+                                     const MumbleProto::VoiceTarget& target);
+
+SpeakerRoutes routes_of(ResolveContext& scope, const state::ConnectedUser& user,
+                        const VoiceTargets* targets, LinkCache& links) {
+  const state::ServerState& state = scope.state;
   SpeakerRoutes routes;
   routes.channel = user.channel;
   routes.silenced = user.silenced();
@@ -91,25 +128,33 @@ SpeakerRoutes routes_of(const state::ServerState& state, const ChannelListeners&
   if (targets == nullptr) return routes;
   for (const auto& [id, target] : *targets) {
     if (id < 1 || id > 30) continue;
-    routes.whisper_targets.emplace_back(
-        static_cast<std::uint8_t>(id), resolve_voice_target(state, listeners, user.session, target));
+    routes.whisper_targets.emplace_back(static_cast<std::uint8_t>(id),
+                                        resolve_target(scope, user.session, target));
   }
   return routes;
 }
 
-}  // namespace
+// Hearing members of each channel, ascending sessions (the snapshot's `listeners`).
+std::unordered_map<ChannelId, std::vector<SessionId>> hearing_members(const state::ServerState& state) {
+  std::unordered_map<ChannelId, std::vector<SessionId>> members;
+  for (const auto& [session, user] : state.users().users()) {
+    if (!user.hears_nothing()) members[user.channel].push_back(session);
+  }
+  return members;
+}
 
-std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
-                                           const ChannelListeners& listeners, SessionId speaker,
-                                           const MumbleProto::VoiceTarget& target) {
+std::vector<Delivery> resolve_target(ResolveContext& scope, SessionId speaker,
+                                     const MumbleProto::VoiceTarget& target) {
+  const state::ServerState& state = scope.state;
   std::set<SessionId> shout;
   std::set<SessionId> whisper;
   ListenVolumes listen;
   for (const auto& entry : target.targets()) {
     if (!entry.has_channel_id()) continue;
-    add_shout_receivers(state, listeners, speaker, entry, shout, listen);
+    add_shout_receivers(scope, speaker, entry, shout, listen);
   }
   for (const auto& entry : target.targets()) {
+    if (!scope.spend(static_cast<std::size_t>(entry.session_size()))) break;
     for (const SessionId session : entry.session()) {
       const state::ConnectedUser* user = state.users().find(session);
       if (user == nullptr || shout.contains(session)) continue;
@@ -137,6 +182,16 @@ std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
   return out;
 }
 
+}  // namespace
+
+std::vector<Delivery> resolve_voice_target(const state::ServerState& state,
+                                           const ChannelListeners& listeners, SessionId speaker,
+                                           const MumbleProto::VoiceTarget& target) {
+  const auto members = hearing_members(state);
+  ResolveContext scope{state, listeners, members, speaker_budget(state)};
+  return resolve_target(scope, speaker, target);
+}
+
 ChannelListeners channel_listeners_of(const state::ServerState& state) {
   ChannelListeners out;
   // Ascending sessions (std::map), so each channel's list comes out sorted.
@@ -151,20 +206,23 @@ ChannelListeners channel_listeners_of(const state::ServerState& state) {
 }
 
 std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::ServerState& state,
-                                                              const VoiceTargetsOf& targets_of) {
+                                                              const VoiceTargetsOf& targets_of,
+                                                              const EngineContext* engine) {
   auto snapshot = std::make_shared<RoutingSnapshot>();
   const auto& users = state.users().users();
   snapshot->speakers.reserve(users.size());
   snapshot->channel_listeners = channel_listeners_of(state);
-  LinkCache links;
   // Ascending sessions (std::map), so each channel's member list comes out sorted.
+  snapshot->listeners = hearing_members(state);
+  LinkCache links;
+  const std::size_t budget = speaker_budget(state);
   for (const auto& [session, user] : users) {
     if (!user.bot) ++snapshot->user_count;
-    if (!user.hears_nothing()) snapshot->listeners[user.channel].push_back(session);
     const VoiceTargets* targets = targets_of ? targets_of(session) : nullptr;
-    snapshot->speakers.emplace(
-        session, routes_of(state, snapshot->channel_listeners, user, targets, links));
+    ResolveContext scope{state, snapshot->channel_listeners, snapshot->listeners, budget};
+    snapshot->speakers.emplace(session, routes_of(scope, user, targets, links));
   }
+  if (engine != nullptr) add_engine_routes(state, *engine, *snapshot);
   return snapshot;
 }
 

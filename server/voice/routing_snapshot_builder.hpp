@@ -5,6 +5,7 @@
 #pragma once
 
 #include "server/state/server_state.hpp"
+#include "server/voice/engine_routes.hpp"
 #include "server/voice/routing_snapshot.hpp"
 
 #include <cstdint>
@@ -21,8 +22,10 @@ using VoiceTargets = std::map<std::uint32_t, MumbleProto::VoiceTarget>;
 // The targets `session` registered, or null for none.
 using VoiceTargetsOf = std::function<const VoiceTargets*(SessionId session)>;
 
+// `engine`: the plenary defaults and mix users for engine channels; none = every channel forwards.
 std::shared_ptr<const RoutingSnapshot> build_routing_snapshot(const state::ServerState& state,
-                                                              const VoiceTargetsOf& targets_of);
+                                                              const VoiceTargetsOf& targets_of,
+                                                              const EngineContext* engine = nullptr);
 
 // The hearing channel listeners of every channel, as the snapshot carries them.
 ChannelListeners channel_listeners_of(const state::ServerState& state);

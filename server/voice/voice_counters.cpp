@@ -23,6 +23,8 @@ std::string_view to_string(DropReason reason) noexcept {
     case DropReason::QueryLimited: return "query_limited";
     case DropReason::Stale: return "stale";
     case DropReason::RingFull: return "ring_full";
+    case DropReason::OpenMicrophone: return "open_microphone";
+    case DropReason::EngineFull: return "engine_full";
     case DropReason::Count: break;
   }
   return "?";
@@ -47,15 +49,17 @@ VoiceCounters& VoiceCounters::operator+=(const VoiceCounters& other) noexcept {
   udp_out += other.udp_out;
   tunnel_out += other.tunnel_out;
   shard_out += other.shard_out;
+  engine_in += other.engine_in;
+  mix_out += other.mix_out;
   return *this;
 }
 
 std::string VoiceCounters::summary() const {
   std::string out = fmt::format(
       "in={} tunnel_in={} voice={} pings={} queries={} learned={} trials={} encodings={} out={} "
-      "tunnel_out={} shard_out={} drops:",
+      "tunnel_out={} shard_out={} engine_in={} mix_out={} drops:",
       datagrams_in, tunnel_in, voice_packets, pings_answered, queries_answered, endpoints_learned,
-      trial_decrypts, encodings, udp_out, tunnel_out, shard_out);
+      trial_decrypts, encodings, udp_out, tunnel_out, shard_out, engine_in, mix_out);
   bool any = false;
   for (std::size_t i = 0; i < drops.size(); ++i) {
     if (drops[i] == 0) continue;

@@ -29,6 +29,8 @@ enum class DropReason : std::uint8_t {
   QueryLimited,     // a server-query ping over its source's or the global reply rate
   Stale,            // waited in the receive queue longer than a listener could still play it
   RingFull,         // another voice shard's queue from this one was full (ShardMesh)
+  OpenMicrophone,   // the audio engine stopped this speaker's open microphone (ptt channel)
+  EngineFull,       // the queue to the audio engine was full: the frame is not mixed
   Count
 };
 
@@ -47,6 +49,8 @@ struct VoiceCounters {
   std::uint64_t udp_out = 0;           // datagrams handed to the kernel
   std::uint64_t tunnel_out = 0;        // UDPTunnel frames handed to the control plane
   std::uint64_t shard_out = 0;         // messages passed to other voice shards
+  std::uint64_t engine_in = 0;         // speaker frames handed to the audio engine
+  std::uint64_t mix_out = 0;           // mix frames sent to listeners (UDP or tunnel)
 
   VoiceCounters& operator+=(const VoiceCounters& other) noexcept;
 

@@ -7,9 +7,13 @@ namespace plenum::server::voice {
 using boost::asio::ip::udp;
 
 VoicePlane::VoicePlane(VoiceSettings settings, log::Logger& logger, ControlLink& link, std::size_t threads)
-    : logger_{logger}, mesh_{std::clamp<std::size_t>(threads, 1, ShardMesh::kMaxShards)} {
-  for (std::size_t index = 0; index < mesh_.size(); ++index)
-    shards_.push_back(std::make_unique<VoiceShard>(settings, logger, link, mesh_, index));
+    : logger_{logger},
+      mesh_{std::clamp<std::size_t>(threads, 1, ShardMesh::kMaxShards)},
+      feed_{mesh_.size()} {
+  for (std::size_t index = 0; index < mesh_.size(); ++index) {
+    shards_.push_back(
+        std::make_unique<VoiceShard>(settings, logger, link, mesh_, index, &feed_.ring(index)));
+  }
   mesh_.set_waker([this](std::size_t shard) { shards_[shard]->wake(); });
 }
 
@@ -67,8 +71,20 @@ void VoicePlane::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
   for (auto& shard : shards_) shard->publish(snapshot);
 }
 
+void VoicePlane::update_settings(const VoiceSettings& settings) {
+  for (auto& shard : shards_) shard->update_settings(settings);
+}
+
 void VoicePlane::tunnel_voice(SessionId session, protocol::Bytes packet) {
   fallback(session).tunnel_voice(session, std::move(packet));
+}
+
+void VoicePlane::publish_selection(std::shared_ptr<const audio::SelectionSnapshot> selection) {
+  for (auto& shard : shards_) shard->publish_selection(selection);
+}
+
+void VoicePlane::deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks) {
+  for (auto& shard : shards_) shard->deliver_mix(ticks);
 }
 
 }  // namespace plenum::server::voice

@@ -8,6 +8,7 @@
 #include "protocol/bytes.hpp"
 #include "protocol/crypt_state_ocb2.hpp"
 #include "server/log/logger.hpp"
+#include "server/voice/engine_feed.hpp"
 #include "server/voice/routing_snapshot.hpp"
 #include "server/voice/shard_mesh.hpp"
 #include "server/voice/voice_commands.hpp"
@@ -19,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -54,7 +56,18 @@ class VoicePlane {
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   void request_encrypt_iv(SessionId session);
   void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
+  // A reload (SIGHUP): every shard takes the new settings before its next datagram.
+  void update_settings(const VoiceSettings& settings);
   void tunnel_voice(SessionId session, protocol::Bytes packet);
+
+  // The audio engine's side (any thread; the engine thread in practice).
+  void publish_selection(std::shared_ptr<const audio::SelectionSnapshot> selection);
+  // Every shard gets every tick and sends it to the mix listeners it holds the crypt state of.
+  void deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks);
+  // Engine thread only: the speaker frames the shards queued since the last call.
+  void drain_engine_frames(const std::function<void(const audio::SpeakerFrame&)>& take) {
+    feed_.drain(take);
+  }
 
   // The counters of all shards when their threads ended (what the shutdown log line shows).
   VoiceCounters final_counters() const;
@@ -68,6 +81,7 @@ class VoicePlane {
   log::Logger& logger_;
   // Allocated by this. The mesh outlives the shards, whose threads use it.
   ShardMesh mesh_;
+  EngineFeed feed_;  // outlives the shards, which fill it
   std::vector<std::unique_ptr<VoiceShard>> shards_;
   bool logged_ = false;  // the thread that calls join(): the summary is logged once
 };

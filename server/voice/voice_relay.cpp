@@ -30,7 +30,7 @@ bool may_be_query(protocol::ByteView bytes) noexcept {
 
 VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link,
                        VoiceCounters& counters, Clock::time_point now, ShardMesh* mesh,
-                       std::size_t shard)
+                       std::size_t shard, EngineRing* engine)
     : settings_{settings},
       outbox_{outbox},
       link_{link},
@@ -39,7 +39,15 @@ VoiceRelay::VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link
       shard_{static_cast<int>(shard)},
       shards_{mesh != nullptr ? mesh->size() : 1},
       learner_{settings.learner, now},
-      query_limiter_{settings.query, now} {}
+      query_limiter_{settings.query, now},
+      engine_{engine} {}
+
+void VoiceRelay::update_settings(const VoiceSettings& settings) noexcept {
+  const LearnerLimits learner = settings_.learner;
+  settings_ = settings;
+  settings_.learner = learner;
+  query_limiter_.set_limits(settings.query);
+}
 
 VoiceSession* VoiceRelay::find(SessionId session) noexcept {
   const auto it = sessions_.find(session);
@@ -100,6 +108,10 @@ void VoiceRelay::send_encrypt_iv(SessionId session) {
 
 void VoiceRelay::set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept {
   snapshot_ = std::move(snapshot);
+}
+
+void VoiceRelay::set_selection(std::shared_ptr<const audio::SelectionSnapshot> selection) noexcept {
+  selection_ = std::move(selection);
 }
 
 protocol::ServerStatus VoiceRelay::status() const noexcept {

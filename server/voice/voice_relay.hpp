@@ -20,6 +20,7 @@
 #include "server/voice/datagram.hpp"
 #include "server/voice/endpoint_index.hpp"
 #include "server/voice/endpoint_learner.hpp"
+#include "server/voice/engine_feed.hpp"
 #include "server/voice/outbox.hpp"
 #include "server/voice/query_limiter.hpp"
 #include "server/voice/routing_snapshot.hpp"
@@ -57,9 +58,11 @@ class VoiceRelay {
   using Clock = std::chrono::steady_clock;
 
   // `outbox` and `counters` are the plane's; the relay writes into them. `mesh`: the other
-  // shards and this one's index in it; none for a plane with one voice thread.
+  // shards and this one's index in it; none for a plane with one voice thread. `engine`: this
+  // shard's ring to the audio engine; none: engine channels' frames are not mixed.
   VoiceRelay(VoiceSettings settings, Outbox& outbox, ControlLink& link, VoiceCounters& counters,
-             Clock::time_point now, ShardMesh* mesh = nullptr, std::size_t shard = 0);
+             Clock::time_point now, ShardMesh* mesh = nullptr, std::size_t shard = 0,
+             EngineRing* engine = nullptr);
 
   // Commands from the control plane (each shard gets add, remove, set_decrypt_iv and the
   // snapshot; send_encrypt_iv and on_tunnel go to fallback_shard(), which passes them on).
@@ -71,6 +74,13 @@ class VoiceRelay {
   // Answers a client's empty CryptSetup with the IV we encrypt with now (§7.6).
   void send_encrypt_iv(SessionId session);
   void set_snapshot(std::shared_ptr<const RoutingSnapshot> snapshot) noexcept;
+  // A reload's settings (ping, query limits, bandwidth, max users, queue delay); the learner's
+  // limits are not config keys and stay.
+  void update_settings(const VoiceSettings& settings) noexcept;
+  // The audio engine's latest selection: who topk listeners hear, whose open microphone is stopped.
+  void set_selection(std::shared_ptr<const audio::SelectionSnapshot> selection) noexcept;
+  // One tick of a channel's mix from the engine: to each of its mix listeners this shard acts for.
+  void on_mix(const audio::ChannelTick& tick);
 
   // Traffic: one datagram from the socket, or one UDPTunnel payload from a client.
   void on_datagram(const Datagram& datagram, Clock::time_point now);
@@ -144,6 +154,11 @@ class VoiceRelay {
   void on_voice(VoiceSession& speaker, const protocol::VoicePacket& packet,
                 std::size_t plain_size, Clock::time_point now);
   void fan_out(const VoiceSession& speaker, const protocol::VoicePacket& packet);
+  // Copies a speaker's frame into the engine ring when its channel is an engine channel.
+  void feed_engine(const VoiceSession& speaker, const protocol::VoicePacket& packet,
+                   Clock::time_point now);
+  protocol::ByteView mix_encoded(const audio::ChannelTick& tick, SessionId mix_user,
+                                 std::size_t frame, protocol::UdpFormat format);
   // The plaintext for `delivery`'s receiver; `slot` is its index in encodings_.
   protocol::ByteView encoded(const protocol::VoicePacket& packet, protocol::UdpFormat format,
                              const Delivery& delivery, std::size_t& slot);
@@ -166,11 +181,15 @@ class VoiceRelay {
   EndpointLearner learner_;
   QueryLimiter query_limiter_;
   std::shared_ptr<const RoutingSnapshot> snapshot_;
+  std::shared_ptr<const audio::SelectionSnapshot> selection_;
+  EngineRing* engine_;
   // Scratch reused by every packet (no allocation in steady state).
   std::array<std::byte, kMaxDatagramSize> plain_{};
   std::vector<Delivery> deliveries_;
   std::vector<SessionId> trials_;
   std::array<Encoding, kEncodings> encodings_{};
+  // One tick's mix frames encoded per [frame][format], built when a listener first needs one.
+  std::array<std::array<Encoding, 2>, audio::kMaxSelected + 1> mix_encodings_{};
   std::size_t next_volume_slot_ = 0;  // the volume encoding to rebuild when all are taken
   std::vector<SessionId> local_peers_;
   std::vector<SessionId> remote_peers_;

@@ -24,7 +24,8 @@ void VoiceRelay::on_voice(VoiceSession& speaker, const protocol::VoicePacket& pa
     counters_.drop(DropReason::Unrouted);
     return;
   }
-  const RouteOutcome outcome = route_voice(*snapshot_, speaker.id, packet.target_or_context, deliveries_);
+  const RouteOutcome outcome =
+      route_voice(*snapshot_, speaker.id, packet.target_or_context, deliveries_, selection_.get());
   if (outcome == RouteOutcome::Unrouted) {
     counters_.drop(DropReason::Unrouted);
     return;
@@ -44,6 +45,12 @@ void VoiceRelay::on_voice(VoiceSession& speaker, const protocol::VoicePacket& pa
     return;
   }
   ++counters_.voice_packets;
+  // The engine sees an open microphone's frames too: it must notice when they stop.
+  if (packet.target_or_context == protocol::kNormalTarget) feed_engine(speaker, packet, now);
+  if (outcome == RouteOutcome::OpenMicrophone) {
+    counters_.drop(DropReason::OpenMicrophone);
+    return;
+  }
   fan_out(speaker, packet);
 }
 

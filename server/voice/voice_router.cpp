@@ -10,13 +10,22 @@ bool contains(const std::vector<ChannelId>& channels, ChannelId channel) noexcep
   return std::find(channels.begin(), channels.end(), channel) != channels.end();
 }
 
+bool sorted_contains(const std::vector<SessionId>& sessions, SessionId session) noexcept {
+  return std::binary_search(sessions.begin(), sessions.end(), session);
+}
+
 // Target 0: the members of the speaker's channel and of the linked channels it may speak in
 // (context 0), then the listeners of those channels who are not members of any (context 3).
 void route_normal(const RoutingSnapshot& snapshot, const SpeakerRoutes& routes, SessionId speaker,
-                  std::vector<Delivery>& out) {
+                  const std::vector<SessionId>* topk_listeners, std::vector<Delivery>& out) {
   // A user is in exactly one channel, so the channel lists never repeat a receiver.
   for (const ChannelId channel : routes.normal_channels) {
     for (const SessionId receiver : snapshot.listeners_in(channel)) {
+      if (receiver != speaker) out.push_back({receiver, protocol::AudioContext::Normal});
+    }
+  }
+  if (topk_listeners != nullptr) {
+    for (const SessionId receiver : *topk_listeners) {
       if (receiver != speaker) out.push_back({receiver, protocol::AudioContext::Normal});
     }
   }
@@ -48,7 +57,7 @@ void route_normal(const RoutingSnapshot& snapshot, const SpeakerRoutes& routes, 
 }  // namespace
 
 RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std::uint8_t target,
-                         std::vector<Delivery>& out) {
+                         std::vector<Delivery>& out, const audio::SelectionSnapshot* selection) {
   out.clear();
   const SpeakerRoutes* routes = snapshot.speaker(speaker);
   if (routes == nullptr) return RouteOutcome::Unrouted;
@@ -59,7 +68,18 @@ RouteOutcome route_voice(const RoutingSnapshot& snapshot, SessionId speaker, std
     return RouteOutcome::Routed;
   }
   if (target == protocol::kNormalTarget) {
-    route_normal(snapshot, *routes, speaker, out);
+    const std::vector<SessionId>* topk_listeners = nullptr;
+    if (const EngineRoute* engine = snapshot.engine_route(routes->channel)) {
+      const audio::ChannelSelection* chosen =
+          selection != nullptr ? selection->find(routes->channel) : nullptr;
+      if (chosen != nullptr && sorted_contains(chosen->blocked, speaker)) {
+        return RouteOutcome::OpenMicrophone;
+      }
+      if (chosen != nullptr && sorted_contains(chosen->selected, speaker)) {
+        topk_listeners = &engine->topk_listeners;
+      }
+    }
+    route_normal(snapshot, *routes, speaker, topk_listeners, out);
     return RouteOutcome::Routed;
   }
   const std::vector<Delivery>* receivers = routes->whisper_target(target);

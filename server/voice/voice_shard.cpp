@@ -32,7 +32,7 @@ constexpr std::size_t kSendBatch = 64;
 }  // namespace
 
 VoiceShard::VoiceShard(VoiceSettings settings, log::Logger& logger, ControlLink& link,
-                       ShardMesh& mesh, std::size_t index)
+                       ShardMesh& mesh, std::size_t index, EngineRing* engine)
     : logger_{logger},
       link_{link},
       mesh_{mesh},
@@ -41,7 +41,8 @@ VoiceShard::VoiceShard(VoiceSettings settings, log::Logger& logger, ControlLink&
       outbox_{kSendBatch,
               [this](std::span<const OutgoingDatagram> datagrams) { return socket_.send_batch(datagrams); },
               counters_},
-      relay_{settings, outbox_, link, counters_, Clock::now(), mesh.size() > 1 ? &mesh : nullptr, index},
+      relay_{settings, outbox_, link, counters_, Clock::now(), mesh.size() > 1 ? &mesh : nullptr, index,
+             engine},
       stats_timer_{io_},
       wake_{io_} {
   if (mesh.size() > 1) {
@@ -194,9 +195,23 @@ void VoiceShard::publish(std::shared_ptr<const RoutingSnapshot> snapshot) {
   enqueue([this, snapshot = std::move(snapshot)]() mutable { relay_.set_snapshot(std::move(snapshot)); });
 }
 
+void VoiceShard::update_settings(const VoiceSettings& settings) {
+  enqueue([this, settings] { relay_.update_settings(settings); });
+}
+
 void VoiceShard::tunnel_voice(SessionId session, protocol::Bytes packet) {
   enqueue([this, session, packet = std::move(packet)] {
     relay_.on_tunnel(session, packet, Clock::now());
+  });
+}
+
+void VoiceShard::publish_selection(std::shared_ptr<const audio::SelectionSnapshot> selection) {
+  enqueue([this, selection = std::move(selection)]() mutable { relay_.set_selection(std::move(selection)); });
+}
+
+void VoiceShard::deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks) {
+  enqueue([this, ticks = std::move(ticks)] {
+    for (const audio::ChannelTick& tick : *ticks) relay_.on_mix(tick);
   });
 }
 

@@ -38,8 +38,9 @@ class VoiceShard {
   static constexpr std::chrono::seconds kStatsInterval{1};
 
   // `mesh`: the plane's, shared with the other shards; `index`: this shard's place in it.
+  // `engine`: this shard's ring to the audio engine (the plane's EngineFeed).
   VoiceShard(VoiceSettings settings, log::Logger& logger, ControlLink& link, ShardMesh& mesh,
-             std::size_t index);
+             std::size_t index, EngineRing* engine = nullptr);
   ~VoiceShard();
   VoiceShard(const VoiceShard&) = delete;
   VoiceShard& operator=(const VoiceShard&) = delete;
@@ -58,7 +59,10 @@ class VoiceShard {
   void set_decrypt_iv(SessionId session, const protocol::CryptStateOCB2::Nonce& nonce);
   void request_encrypt_iv(SessionId session);
   void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
+  void update_settings(const VoiceSettings& settings);
   void tunnel_voice(SessionId session, protocol::Bytes packet);
+  void publish_selection(std::shared_ptr<const audio::SelectionSnapshot> selection);
+  void deliver_mix(std::shared_ptr<const std::vector<audio::ChannelTick>> ticks);
 
   VoiceCounters final_counters() const;
 

@@ -179,7 +179,7 @@ TEST_SUITE("web") {
       MumbleProto::ServerSync message;
       REQUIRE(message.ParseFromString(*sync));
       CHECK(message.session() != 0);
-      CHECK(message.welcome_text() == "Welcome to the test server");
+      CHECK(message.welcome_text() == "Welcome to the integration test");  // integration_options()
     }
     // A Mumble client (no ALPN) sees the Ada sessions like any other users.
     auto mumble = log_in(*server, "bob", "sesame");

@@ -164,7 +164,10 @@ void LoadClient::on_frame(std::uint16_t type, protocol::ByteView payload) {
       on_crypt_setup(payload);
       break;
     case protocol::MessageType::ServerSync:
-      on_server_sync();
+      on_server_sync(payload);
+      break;
+    case protocol::MessageType::TextMessage:
+      on_text_message(payload);
       break;
     case protocol::MessageType::Reject: {
       MumbleProto::Reject reject;
@@ -198,10 +201,16 @@ void LoadClient::on_crypt_setup(protocol::ByteView payload) {
   }
 }
 
-void LoadClient::on_server_sync() {
+void LoadClient::on_server_sync(protocol::ByteView payload) {
   if (state_ != State::LoggingIn) {
     return;
   }
+  MumbleProto::ServerSync sync;
+  if (!sync.ParseFromArray(payload.data(), static_cast<int>(payload.size())) || !sync.has_session()) {
+    fail("ServerSync without a session");
+    return;
+  }
+  session_ = sync.session();
   if (!crypt_.is_valid()) {
     fail("ServerSync without CryptSetup");
     return;
@@ -210,6 +219,38 @@ void LoadClient::on_server_sync() {
   open_udp();
   if (state_ == State::UdpProbing) {
     send_udp_ping();
+  }
+}
+
+void LoadClient::send_channel_text(const std::string& message) {
+  if (closed_ || state_ != State::Ready) {
+    return;
+  }
+  MumbleProto::TextMessage text;
+  text.add_channel_id(0);
+  text.set_message(message);
+  queue_frame(protocol::encode_frame(text));
+}
+
+void LoadClient::on_text_message(protocol::ByteView payload) {
+  MumbleProto::TextMessage text;
+  if (!text.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return;
+  }
+  // Chat from another load client (a server that does not know /mode forwards it) is no reply;
+  // the server's own answer has no actor, one that is not a client of ours, or our own session
+  // (servers never echo chat to its sender).
+  if (text.has_actor() && text.actor() != session_ && context_.send_log.is_ours(text.actor())) {
+    return;
+  }
+  LoadCounters& counters = context_.counters;
+  ++counters.mode_replies;
+  if (counters.mode_reply_sample.empty()) {
+    counters.mode_reply_sample = text.message().substr(0, 200);
+  }
+  // Mix takes effect with its first frame, which on_mix awaits; topk and all with the reply.
+  if (tally_.switched && tally_.mode != ListenerMode::Mix) {
+    tally_.confirmed = true;
   }
 }
 

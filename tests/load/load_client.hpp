@@ -1,14 +1,19 @@
 // LoadClient: one simulated Mumble 1.3.4 client of plenum-load. TLS control channel (Version,
-// Authenticate, keepalive Pings), a connected UDP socket with OCB2 crypto, probe voice out,
-// probe voice in (drained with recvmmsg). Event-driven on the generator's single io_context;
+// Authenticate, keepalive Pings, the `/mode` text command and its reply), a connected UDP
+// socket with OCB2 crypto, pre-encoded Opus voice out, voice in (drained with recvmmsg) tallied
+// by sender: our speakers' packets timed through the SendLog, the virtual mix user's checked
+// for gaps and, on a few listeners, decoded. Event-driven on the generator's single io_context;
 // owned by LoadRun, which keeps it alive until that io_context stops running.
 #pragma once
 
 #include "protocol/bytes.hpp"
 #include "protocol/control_frame.hpp"
 #include "protocol/crypt_state_ocb2.hpp"
+#include "protocol/voice_packet.hpp"
+#include "tests/load/listener_tally.hpp"
 #include "tests/load/load_counters.hpp"
-#include "tests/load/probe_payload.hpp"
+#include "tests/load/mix_decoding.hpp"
+#include "tests/load/send_log.hpp"
 
 #include <sys/socket.h>
 
@@ -24,7 +29,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace plenum::load {
 
@@ -51,6 +58,7 @@ struct LoadClientContext {
   boost::asio::ip::tcp::endpoint server;
   LoadCounters& counters;
   UdpScratch& scratch;
+  SendLog& send_log;
 };
 
 class LoadClient {
@@ -65,8 +73,11 @@ class LoadClient {
   // Connects, logs in, and sends UDP pings until one comes back (the server then knows our
   // UDP address). Calls on_settled exactly once: Ready, or Failed with failure() set.
   void start(std::chrono::milliseconds timeout, std::function<void()> on_settled);
-  // One encrypted legacy Opus packet carrying `probe`. Ready clients only.
-  void send_probe(const Probe& probe);
+  // One encrypted legacy voice packet: `opus` as the `sequence`th 20 ms frame (frame number
+  // 2 * sequence). Ready clients only; false when it was not sent.
+  bool send_voice(protocol::ByteView opus, std::uint64_t sequence);
+  // A TextMessage to our channel (the root: load clients never move), e.g. `/mode mix`.
+  void send_channel_text(const std::string& message);
   // A TCP Ping, which keeps the server's idle timeout away.
   void send_tcp_ping();
   // Closes both sockets; later completions are ignored.
@@ -76,6 +87,12 @@ class LoadClient {
   const std::string& failure() const noexcept { return failure_; }
   std::uint32_t index() const noexcept { return index_; }
   bool disconnected() const noexcept { return disconnected_; }
+  std::uint32_t session() const noexcept { return session_; }
+  ListenerTally& tally() noexcept { return tally_; }
+  const ListenerTally& tally() const noexcept { return tally_; }
+  // This listener decodes the mix from now on.
+  void decode_mix(std::unique_ptr<MixDecoding> decoding) { decoding_ = std::move(decoding); }
+  const MixDecoding* decoding() const noexcept { return decoding_.get(); }
 
  private:
   void on_tcp_connected();
@@ -85,7 +102,10 @@ class LoadClient {
   void read_next();
   void on_frame(std::uint16_t type, protocol::ByteView payload);
   void on_crypt_setup(protocol::ByteView payload);
-  void on_server_sync();
+  void on_server_sync(protocol::ByteView payload);
+  void on_text_message(protocol::ByteView payload);
+  void on_forwarded(const protocol::VoicePacket& packet, std::uint64_t now_ns);
+  void on_mix(const protocol::VoicePacket& packet, std::uint64_t now_ns);
   void open_udp();
   void send_udp_ping();
   void wait_udp();
@@ -115,6 +135,11 @@ class LoadClient {
   bool disconnected_ = false;  // lost the server after being Ready
   std::string failure_;
   std::function<void()> on_settled_;
+  std::uint32_t session_ = 0;
+
+  ListenerTally tally_;
+  std::vector<bool> heard_;  // by sender session: heard in this window
+  std::unique_ptr<MixDecoding> decoding_;
 };
 
 }  // namespace plenum::load

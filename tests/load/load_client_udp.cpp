@@ -1,4 +1,4 @@
-// LoadClient's UDP half: address learning pings, probe voice out, batched receive.
+// LoadClient's UDP half: address learning pings, Opus voice out, batched receive and tallies.
 #include "tests/load/load_client.hpp"
 
 #include "protocol/udp_ping.hpp"
@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -93,35 +94,31 @@ void LoadClient::send_udp_ping() {
   });
 }
 
-void LoadClient::send_probe(const Probe& probe) {
+bool LoadClient::send_voice(protocol::ByteView opus, std::uint64_t sequence) {
   if (closed_ || state_ != State::Ready) {
-    return;
+    return false;
   }
   UdpScratch& scratch = context_.scratch;
-  std::array<std::byte, kProbePayloadSize> opus{};
-  write_probe(probe, opus);
   protocol::VoicePacket packet;
   packet.target_or_context = protocol::kNormalTarget;
-  // Legacy seq counts 10 ms frames: +2 per 20 ms packet.
-  packet.frame_number = std::uint64_t{probe.sequence} * 2;
+  // Legacy frame numbers count 10 ms units: +2 per 20 ms packet.
+  packet.frame_number = sequence * 2;
   packet.opus = opus;
   const auto plain_size = protocol::encode_voice(packet, protocol::UdpFormat::Legacy,
                                                  protocol::Direction::ToServer, scratch.plain);
   if (!plain_size) {
     ++context_.counters.send_errors;
-    return;
+    return false;
   }
   const auto sealed =
       crypt_.encrypt(protocol::ByteView(scratch.plain.data(), *plain_size), scratch.cipher);
   if (!sealed ||
       ::send(udp_.native_handle(), scratch.cipher.data(), *sealed, MSG_DONTWAIT) < 0) {
     ++context_.counters.send_errors;
-    return;
+    return false;
   }
   ++context_.counters.sent;
-  if (probe.in_window) {
-    ++context_.counters.window_sent;
-  }
+  return true;
 }
 
 void LoadClient::wait_udp() {
@@ -160,6 +157,9 @@ void LoadClient::drain_udp() {
 
 void LoadClient::on_datagram(protocol::ByteView datagram, std::uint64_t received_ns) {
   UdpScratch& scratch = context_.scratch;
+  if (context_.counters.window_open) {
+    tally_.payload_bytes += datagram.size();
+  }
   const auto plain_size = crypt_.decrypt(datagram, scratch.plain, protocol::CryptStateOCB2::Clock::now());
   if (!plain_size || *plain_size == 0) {
     ++context_.counters.decrypt_failures;
@@ -181,8 +181,7 @@ void LoadClient::on_datagram(protocol::ByteView datagram, std::uint64_t received
 
 void LoadClient::on_voice(protocol::ByteView plain, bool tunnel, std::uint64_t now_ns) {
   const auto packet = protocol::decode_legacy_voice(plain, protocol::Direction::ToClient);
-  const auto probe = packet ? read_probe(packet->opus) : std::nullopt;
-  if (!probe) {
+  if (!packet) {
     ++context_.counters.foreign_voice;
     return;
   }
@@ -190,7 +189,58 @@ void LoadClient::on_voice(protocol::ByteView plain, bool tunnel, std::uint64_t n
     ++context_.counters.tunnel_deliveries;
     return;
   }
-  context_.counters.on_udp_probe(*probe, now_ns);
+  const std::uint32_t sender = packet->sender_session;
+  if (context_.counters.window_open) {
+    ++tally_.packets;
+    if (sender >= heard_.size()) {
+      heard_.resize(std::max<std::size_t>(sender + 1, heard_.size() * 2), false);
+    }
+    if (!heard_[sender]) {
+      heard_[sender] = true;
+      ++tally_.streams;
+    }
+  }
+  if (context_.send_log.speaker_of(sender)) {
+    on_forwarded(*packet, now_ns);
+  } else if (!context_.send_log.is_ours(sender)) {
+    on_mix(*packet, now_ns);
+  } else {
+    ++context_.counters.foreign_voice;  // a load client that does not speak
+  }
+}
+
+void LoadClient::on_forwarded(const protocol::VoicePacket& packet, std::uint64_t now_ns) {
+  LoadCounters& counters = context_.counters;
+  const auto speaker = context_.send_log.speaker_of(packet.sender_session);
+  const auto sent = context_.send_log.find(*speaker, packet.frame_number / 2);
+  if (!sent) {
+    ++counters.unmatched_voice;
+    return;
+  }
+  counters.on_forwarded(tally_.mode, *sent, now_ns);
+}
+
+void LoadClient::on_mix(const protocol::VoicePacket& packet, std::uint64_t now_ns) {
+  LoadCounters& counters = context_.counters;
+  ++counters.mix_packets;
+  if (tally_.mode == ListenerMode::Mix) {
+    tally_.confirmed = true;
+  }
+  if (counters.window_open) {
+    const auto units = static_cast<std::uint32_t>(protocol::codec::opus_packet_samples(packet.opus) / 480);
+    tally_.mix.add(packet.frame_number, units, packet.terminator, now_ns);
+  }
+  if (!decoding_ || !decoding_->add(packet.opus, counters.window_open)) {
+    return;
+  }
+  // A marked onset: its latency runs from the send of the onset packet it belongs to.
+  const auto onset = context_.send_log.onset_before(now_ns);
+  constexpr std::uint64_t kOnsetMatchNs = 1'500'000'000;  // within one burst cycle (2 s)
+  ++counters.onsets_detected;
+  if (onset && onset->in_window && counters.counting && now_ns - onset->sent_ns < kOnsetMatchNs) {
+    counters.mix_onset_latency.record(
+        std::chrono::nanoseconds(static_cast<std::int64_t>(now_ns - onset->sent_ns)));
+  }
 }
 
 }  // namespace plenum::load

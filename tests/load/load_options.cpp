@@ -36,7 +36,9 @@ std::optional<LoadOptions> parse_load_options(int argc, const char* const* argv)
   LoadOptions o;
   std::string server;
   int pid = 0;
-  double warmup = 2, duration = 10, cooldown = 1, connect_timeout = 20;
+  double warmup = 2, duration = 10, cooldown = 1, connect_timeout = 20, mode_timeout = 15;
+  std::string tone_levels = "-10:-40";
+  std::uint32_t mode_listeners = 0;
   po::options_description desc("plenum-load: simulated Mumble clients against a server");
   desc.add_options()
     ("help,h", "this text")
@@ -57,6 +59,25 @@ std::optional<LoadOptions> parse_load_options(int argc, const char* const* argv)
      "clients logging in at the same time")
     ("connect-timeout", po::value(&connect_timeout)->default_value(connect_timeout),
      "seconds per client from TCP connect to the first UDP echo")
+    ("speaker-bitrate", po::value(&o.speaker_bitrate_bps)->default_value(o.speaker_bitrate_bps),
+     "Opus bit/s of the speakers' pre-encoded frames")
+    ("tone-levels", po::value(&tone_levels)->default_value(tone_levels),
+     "LOUDEST:QUIETEST dBFS: the onset speaker at LOUDEST, the others spread from LOUDEST-6 down")
+    ("noise-speakers", po::value(&o.noise_speakers)->default_value(o.noise_speakers),
+     "of the speakers, this many (the last) send white noise only")
+    ("noise-level", po::value(&o.noise_dbfs)->default_value(o.noise_dbfs), "their RMS dBFS")
+    ("onset-silent", po::bool_switch(&o.onset_silent),
+     "the onset speaker sends silence between bursts instead of its carrier tone")
+    ("listener-mode", po::value(&o.listener_mode)->default_value(o.listener_mode),
+     "all | topk | mix: the mode measured listeners are put in")
+    ("mix-listeners", po::value(&mode_listeners),
+     "non-speakers switching to --listener-mode (default: all of them)")
+    ("mode-by", po::value(&o.mode_by)->default_value(o.mode_by),
+     "command: they send /mode as a text message; config: the spawned server's [plenary] mode")
+    ("mode-timeout", po::value(&mode_timeout)->default_value(mode_timeout),
+     "seconds to wait for the modes to take effect")
+    ("decode-listeners", po::value(&o.decode_listeners)->default_value(o.decode_listeners),
+     "mix listeners that decode the mix (level, tones, onset latency)")
     ("name-prefix", po::value(&o.name_prefix)->default_value(o.name_prefix), "user names")
     ("label", po::value(&o.label), "scenario name copied into the JSON")
     ("json", po::value(&o.json_file), "write the JSON report here (default: stdout)")
@@ -86,6 +107,47 @@ std::optional<LoadOptions> parse_load_options(int argc, const char* const* argv)
   if (o.connect_only) {
     o.speakers = 0;
   }
+  const auto colon = tone_levels.find(':');
+  try {
+    if (colon == std::string::npos) {
+      throw std::invalid_argument("");
+    }
+    o.loudest_dbfs = std::stod(tone_levels.substr(0, colon));
+    o.quietest_dbfs = std::stod(tone_levels.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--tone-levels must be LOUDEST:QUIETEST in dBFS, got '" + tone_levels + "'");
+  }
+  if (o.loudest_dbfs > 0 || o.quietest_dbfs > o.loudest_dbfs || o.quietest_dbfs < -90 ||
+      o.noise_dbfs > 0 || o.noise_dbfs < -90) {
+    throw std::invalid_argument("levels must satisfy -90 <= QUIETEST <= LOUDEST <= 0 dBFS");
+  }
+  if (o.speaker_bitrate_bps < 6000 || o.speaker_bitrate_bps > 510000) {
+    throw std::invalid_argument("--speaker-bitrate must be 6000..510000");
+  }
+  if (o.noise_speakers > o.speakers) {
+    throw std::invalid_argument("--noise-speakers must be <= --speakers");
+  }
+  if (o.listener_mode != "all" && o.listener_mode != "topk" && o.listener_mode != "mix") {
+    throw std::invalid_argument("--listener-mode must be all, topk or mix");
+  }
+  if (o.mode_by != "command" && o.mode_by != "config") {
+    throw std::invalid_argument("--mode-by must be command or config");
+  }
+  if (o.mode_by == "config") {
+    if (o.spawn == "murmur" && o.listener_mode != "all") {
+      throw std::invalid_argument("--mode-by config needs a Plenum server (Murmur has no [plenary])");
+    }
+    if (o.spawn == "plenum") {
+      o.server_ini.push_back("plenary.mode=" + o.listener_mode);
+    }
+  }
+  if (vm.count("mix-listeners") != 0) {
+    if (mode_listeners > o.clients - o.speakers) {
+      throw std::invalid_argument("--mix-listeners must be <= --clients - --speakers");
+    }
+    o.mode_listeners = mode_listeners;
+  }
+  o.mode_timeout = seconds_flag(mode_timeout, "mode-timeout");
   o.warmup = seconds_flag(warmup, "warmup");
   o.duration = seconds_flag(duration, "duration");
   o.cooldown = seconds_flag(cooldown, "cooldown");

@@ -31,6 +31,23 @@ struct LoadOptions {
   std::chrono::milliseconds cooldown{1000};
   std::uint32_t connect_concurrency = 8;
   std::chrono::milliseconds connect_timeout{20000};  // per client, TLS to UDP echo
+  // Real Opus (pre-encoded once): speaker 0 marks onsets at `loudest`, the other tone speakers
+  // spread from loudest-6 dB to `quietest`, the last noise_speakers send noise only.
+  int speaker_bitrate_bps = 24000;
+  double loudest_dbfs = -10;
+  double quietest_dbfs = -40;
+  std::uint32_t noise_speakers = 0;
+  double noise_dbfs = -50;
+  bool onset_silent = false;  // the onset speaker is silent, not on a carrier, between bursts
+
+  // Listener modes: mode_listeners of the non-speakers send `/mode listener_mode` after login
+  // (mode_by "command"), or the spawned server defaults every channel to it ("config").
+  std::string listener_mode = "all";
+  std::optional<std::uint32_t> mode_listeners;  // nullopt: every non-speaker
+  std::string mode_by = "command";
+  std::chrono::milliseconds mode_timeout{15000};
+  std::uint32_t decode_listeners = 8;  // mix listeners that decode and analyse the mix
+
   std::string name_prefix = "load";
   std::string label;
   std::string json_file;  // empty: stdout

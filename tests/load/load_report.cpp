@@ -23,7 +23,53 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
+std::string number_list(const auto& values, const char* format) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += (i > 0 ? ", " : "") + fmt::format(fmt::runtime(format), values[i]);
+  }
+  return out + "]";
+}
+
+std::string latency_json(const LatencySummary& l) {
+  return fmt::format("{{\"p50\": {:.0f}, \"p90\": {:.0f}, \"p99\": {:.0f}, \"max\": {:.0f}}}", l.p50,
+                     l.p90, l.p99, l.max);
+}
+
+std::string mode_json(const ModeSection& m) {
+  const ModeReport& c = m.counts;
+  std::string out = fmt::format(
+      "{{\"listeners\": {}, \"switched\": {}, \"confirmed\": {}, \"streams_mean\": {:.2f}, "
+      "\"streams_max\": {}, \"packets_per_listener\": {:.1f}, \"down_kbit_s_mean\": {:.2f}, "
+      "\"down_kbit_s_max\": {:.2f}, \"deliveries\": {}, \"latency_us\": {}",
+      c.listeners, c.switched, c.confirmed, c.streams_mean, c.streams_max, c.packets_per_listener,
+      c.down_kbit_s_mean, c.down_kbit_s_max, m.deliveries, latency_json(m.latency_us));
+  if (m.mode == "mix") {
+    out += fmt::format(
+        ", \"mix_frames\": {}, \"mix_lost\": {}, \"mix_late\": {}, \"mix_reordered\": {}, "
+        "\"mix_lost_ratio\": {:.6f}, "
+        "\"mix_late_ratio\": {:.6f}, \"decoded_listeners\": {}, \"decoded_level_dbfs\": {:.1f}, "
+        "\"tones_present_hz\": {}, \"tones_present_speakers\": {}, \"onsets_sent\": {}, "
+        "\"onsets_measured\": {}, \"onset_latency_us\": {}",
+        c.mix_frames, c.mix_lost, c.mix_late, c.mix_reordered, c.mix_lost_ratio, c.mix_late_ratio,
+        m.decoded_listeners, m.decoded_level_dbfs, number_list(m.tones_present_hz, "{:.0f}"),
+        number_list(m.tones_present_speakers, "{}"), m.onsets_sent, m.onsets_measured,
+        latency_json(m.onset_latency_us));
+  }
+  return out + "}";
+}
+
 }  // namespace
+
+LatencySummary summarize(const LatencyHistogram& histogram) {
+  LatencySummary s;
+  s.p50 = static_cast<double>(histogram.percentile(0.50).count());
+  s.p90 = static_cast<double>(histogram.percentile(0.90).count());
+  s.p99 = static_cast<double>(histogram.percentile(0.99).count());
+  s.max = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::microseconds>(histogram.max()).count());
+  return s;
+}
 
 void finish_report(LoadReport& report) {
   report.lost = report.expected > report.deliveries ? report.expected - report.deliveries : 0;
@@ -66,6 +112,22 @@ std::string to_json(const LoadReport& r) {
   fmt::format_to(it, "  \"decrypt_failures\": {},\n  \"send_errors\": {},\n", r.decrypt_failures,
                  r.send_errors);
   fmt::format_to(it, "  \"late_ticks\": {},\n", r.late_ticks);
+  fmt::format_to(it, "  \"unmatched_voice\": {},\n  \"mix_packets\": {},\n", r.unmatched_voice,
+                 r.mix_packets);
+  fmt::format_to(it, "  \"speaker_bitrate_bps\": {},\n  \"noise_speakers\": {},\n",
+                 r.speaker_bitrate_bps, r.noise_speakers);
+  fmt::format_to(it, "  \"listener_mode\": {},\n  \"mode_by\": {},\n", quoted(r.listener_mode),
+                 quoted(r.mode_by));
+  fmt::format_to(it, "  \"mode_switched\": {},\n  \"mode_awaited\": {},\n  \"mode_confirmed\": {},\n",
+                 r.mode_switched, r.mode_awaited, r.mode_confirmed);
+  fmt::format_to(it, "  \"mode_wait_s\": {:.3f},\n  \"mode_replies\": {},\n", r.mode_wait_s,
+                 r.mode_replies);
+  fmt::format_to(it, "  \"mode_reply_sample\": {},\n", quoted(r.mode_reply_sample));
+  fmt::format_to(it, "  \"listener_modes\": {{");
+  for (std::size_t i = 0; i < r.modes.size(); ++i) {
+    fmt::format_to(it, "{}\n    {}: {}", i > 0 ? "," : "", quoted(r.modes[i].mode), mode_json(r.modes[i]));
+  }
+  fmt::format_to(it, "{}}},\n", r.modes.empty() ? "" : "\n  ");
   fmt::format_to(it, "  \"server_cpu_s\": {:.3f},\n  \"server_cpu_connect_s\": {:.3f},\n",
                  r.server_cpu_s, r.server_cpu_connect_s);
   fmt::format_to(it, "  \"cpu_us_per_delivery\": {:.3f},\n", r.cpu_us_per_delivery);

@@ -82,13 +82,17 @@ LoadReport LoadRun::run() {
   if (endpoints.empty()) {
     throw std::runtime_error("cannot resolve " + target_.host);
   }
-  client_context_.emplace(LoadClientContext{io_, tls_, endpoints.begin()->endpoint(), counters_, scratch_});
+  client_context_.emplace(
+      LoadClientContext{io_, tls_, endpoints.begin()->endpoint(), counters_, scratch_, send_log_});
 
   LoadReport report;
   report.label = options_.label;
   report.server = target_.name;
   report.clients = options_.clients;
   report.connect_only = options_.connect_only;
+  report.speaker_bitrate_bps = options_.speaker_bitrate_bps;
+  report.listener_mode = options_.listener_mode;
+  report.mode_by = options_.mode_by;
   if (target_.pid) {
     report.rss_kib_before = process_rss_kib(*target_.pid).value_or(0);
   }
@@ -176,13 +180,112 @@ void LoadRun::on_keepalive() {
   }
 }
 
-void LoadRun::start_speaking() {
+void LoadRun::prepare_voice(LoadReport& report) {
   for (const auto& client : clients_) {
     if (speakers_.size() < options_.speakers && client->state() == LoadClient::State::Ready) {
       speakers_.push_back(client.get());
     }
   }
-  sequences_.assign(speakers_.size(), 0);
+  const auto speakers = static_cast<std::uint32_t>(speakers_.size());
+  SignalLayout layout;
+  layout.speakers = speakers;
+  layout.noise_speakers = std::min(options_.noise_speakers, speakers);
+  layout.loudest_dbfs = options_.loudest_dbfs;
+  layout.quietest_dbfs = options_.quietest_dbfs;
+  layout.noise_dbfs = options_.noise_dbfs;
+  layout.onset_silent = options_.onset_silent;
+  signals_ = layout_signals(layout);
+  report.noise_speakers = layout.noise_speakers;
+  const auto started = Clock::now();
+  loops_ = encode_loops(signals_, options_.speaker_bitrate_bps);
+  progress(fmt::format("{}: {} speakers' Opus loops encoded in {:.1f} s", target_.name, speakers,
+                       seconds_between(started, Clock::now())));
+  send_log_ = SendLog(speakers);
+  for (const auto& client : clients_) {
+    if (client->state() == LoadClient::State::Ready) {
+      send_log_.add_client_session(client->session());
+    }
+  }
+  for (std::uint32_t k = 0; k < speakers; ++k) {
+    send_log_.add_session(speakers_[k]->session(), k);
+    speakers_[k]->tally().speaker = true;
+  }
+  sequences_.assign(speakers, 0);
+  window_sent_by_.assign(speakers, 0);
+}
+
+void LoadRun::switch_modes(LoadReport& report) {
+  const ListenerMode mode = parse_listener_mode(options_.listener_mode).value_or(ListenerMode::All);
+  const bool by_config = options_.mode_by == "config";
+  // Against any server, all-mode runs without --mix-listeners send nothing (Murmur's runs and
+  // the forwarding scenarios stay as they were).
+  const bool by_command = !by_config && (mode != ListenerMode::All || options_.mode_listeners);
+  std::uint32_t left = options_.mode_listeners.value_or(options_.clients);
+  std::uint32_t decoders = options_.decode_listeners;
+  const auto frequencies = detectable_frequencies(signals_);
+  for (const auto& client : clients_) {
+    if (client->state() != LoadClient::State::Ready) {
+      continue;
+    }
+    ListenerTally& tally = client->tally();
+    if (by_config) {
+      tally.mode = mode;
+    } else if (by_command && !tally.speaker && left > 0) {
+      --left;
+      tally.mode = mode;
+      tally.switched = true;
+      ++report.mode_switched;
+      client->send_channel_text("/mode " + options_.listener_mode);
+    }
+    if (tally.mode == ListenerMode::All) {
+      ++all_mode_clients_;
+    }
+    if (tally.mode == ListenerMode::Mix && !tally.speaker && decoders > 0) {
+      --decoders;
+      client->decode_mix(std::make_unique<MixDecoding>(frequencies, kOnsetHz));
+    }
+  }
+}
+
+void LoadRun::await_modes(LoadReport& report) {
+  // A mix listener's mode shows with its first mix frame; a switched one's with the reply.
+  const auto awaited = [](const LoadClient& c) {
+    return c.state() == LoadClient::State::Ready &&
+           (c.tally().switched || c.tally().mode == ListenerMode::Mix);
+  };
+  for (const auto& client : clients_) {
+    report.mode_awaited += awaited(*client) ? 1U : 0U;
+  }
+  if (report.mode_awaited == 0) {
+    return;
+  }
+  const auto started = Clock::now();
+  const auto confirmed = [&] {
+    std::uint32_t n = 0;
+    for (const auto& client : clients_) {
+      n += awaited(*client) && client->tally().confirmed ? 1U : 0U;
+    }
+    return n;
+  };
+  // Polled every 50 ms: counting 500 clients per event would cost more than the events.
+  auto next_check = Clock::now();
+  run_until(
+      [&] {
+        if (Clock::now() < next_check) {
+          return false;
+        }
+        next_check = Clock::now() + std::chrono::milliseconds(50);
+        return confirmed() == report.mode_awaited;
+      },
+      started + options_.mode_timeout);
+  report.mode_confirmed = confirmed();
+  report.mode_wait_s = seconds_between(started, Clock::now());
+  progress(fmt::format("{}: {}/{} listeners in mode {} after {:.1f} s", target_.name,
+                       report.mode_confirmed, report.mode_awaited, options_.listener_mode,
+                       report.mode_wait_s));
+}
+
+void LoadRun::start_speaking() {
   schedule_.emplace(static_cast<std::uint32_t>(speakers_.size()));
   speaking_since_ = Clock::now();
   next_slot_ = 0;
@@ -199,12 +302,22 @@ void LoadRun::on_speaker_tick() {
   }
   for (; next_slot_ <= now_slot; ++next_slot_) {
     for (const std::uint32_t k : schedule_->due(next_slot_)) {
-      Probe probe;
-      probe.speaker = speakers_[k]->index();
-      probe.sequence = sequences_[k]++;
-      probe.in_window = in_window_;
-      probe.sent_ns = probe_clock_ns();
-      speakers_[k]->send_probe(probe);
+      const OpusLoop& loop = loops_[k];
+      const std::uint64_t sequence = sequences_[k]++;
+      const std::size_t frame = static_cast<std::size_t>(sequence % loop.frames.size());
+      const std::uint64_t sent_ns = probe_clock_ns();
+      if (!speakers_[k]->send_voice(loop.frames[frame], sequence)) {
+        continue;
+      }
+      send_log_.record(k, sequence, sent_ns, in_window_);
+      if (in_window_) {
+        ++counters_.window_sent;
+        ++window_sent_by_[k];
+      }
+      if (loop.marks_onsets && frame == kOnsetFrame) {
+        send_log_.record_onset(sent_ns, in_window_);
+        onsets_sent_ += in_window_ ? 1U : 0U;
+      }
     }
   }
   speaker_timer_.expires_at(speaking_since_ + kSlot * static_cast<std::int64_t>(next_slot_));
@@ -217,7 +330,10 @@ void LoadRun::on_speaker_tick() {
 
 void LoadRun::measure_window(LoadReport& report) {
   if (!options_.connect_only && options_.speakers > 0) {
+    prepare_voice(report);
+    switch_modes(report);
     start_speaking();
+    await_modes(report);
     report.speakers = static_cast<std::uint32_t>(speakers_.size());
     progress(fmt::format("{}: {} speakers, warming up", target_.name, speakers_.size()));
     run_for(options_.warmup);
@@ -228,8 +344,10 @@ void LoadRun::measure_window(LoadReport& report) {
   const auto started = Clock::now();
   in_window_ = true;
   counters_.counting = true;
+  counters_.window_open = true;
   run_for(options_.duration);
   in_window_ = false;
+  counters_.window_open = false;
   report.window_s = seconds_between(started, Clock::now());
   const auto cpu_after = server_cpu();
   report.generator_cpu_s = own_cpu_seconds() - own_before;
@@ -247,7 +365,6 @@ void LoadRun::measure_window(LoadReport& report) {
 }
 
 void LoadRun::collect(LoadReport& report) {
-  std::uint64_t listeners = report.connected > 0 ? report.connected - 1 : 0;
   std::uint32_t disconnected = 0;
   for (const auto& client : clients_) {
     disconnected += client->disconnected() ? 1U : 0U;
@@ -255,20 +372,75 @@ void LoadRun::collect(LoadReport& report) {
   if (disconnected > 0) {
     progress(fmt::format("{}: {} clients lost the server during the run", target_.name, disconnected));
   }
+  // Every all-mode client should hear every speaker's packets but its own.
+  std::uint64_t own = 0;
+  for (std::size_t k = 0; k < speakers_.size(); ++k) {
+    own += speakers_[k]->tally().mode == ListenerMode::All ? window_sent_by_[k] : 0;
+  }
   report.sent = counters_.window_sent;
-  report.expected = counters_.window_sent * listeners;
+  report.expected = counters_.window_sent * all_mode_clients_ - own;
   report.deliveries = counters_.window_deliveries;
   report.tunnel_deliveries = counters_.tunnel_deliveries;
   report.foreign_voice = counters_.foreign_voice;
   report.decrypt_failures = counters_.decrypt_failures;
   report.send_errors = counters_.send_errors;
   report.late_ticks = counters_.late_ticks;
-  const LatencyHistogram& latency = counters_.latency;
-  report.latency_us.p50 = static_cast<double>(latency.percentile(0.50).count());
-  report.latency_us.p90 = static_cast<double>(latency.percentile(0.90).count());
-  report.latency_us.p99 = static_cast<double>(latency.percentile(0.99).count());
-  report.latency_us.max =
-      static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(latency.max()).count());
+  report.unmatched_voice = counters_.unmatched_voice;
+  report.mix_packets = counters_.mix_packets;
+  report.mode_replies = counters_.mode_replies;
+  report.mode_reply_sample = counters_.mode_reply_sample;
+  report.latency_us = summarize(counters_.latency);
+  collect_modes(report);
+}
+
+void LoadRun::collect_modes(LoadReport& report) {
+  std::vector<ListenerTally> tallies;
+  tallies.reserve(clients_.size());
+  for (const auto& client : clients_) {
+    tallies.push_back(client->tally());
+  }
+  for (const auto& [mode, counts] : summarize_modes(tallies, report.window_s)) {
+    ModeSection section;
+    section.mode = to_string(mode);
+    section.counts = counts;
+    section.deliveries = mode == ListenerMode::All ? counters_.window_deliveries : counters_.topk_deliveries;
+    section.latency_us = summarize(mode == ListenerMode::All ? counters_.latency : counters_.topk_latency);
+    if (mode == ListenerMode::Mix) {
+      collect_mix(section);
+    }
+    report.modes.push_back(std::move(section));
+  }
+}
+
+void LoadRun::collect_mix(ModeSection& section) {
+  section.onsets_sent = onsets_sent_;
+  section.onsets_measured = counters_.mix_onset_latency.count();
+  section.onset_latency_us = summarize(counters_.mix_onset_latency);
+  std::vector<std::uint32_t> votes(signals_.size(), 0);
+  double level_sum = 0;
+  for (const auto& client : clients_) {
+    const MixDecoding* decoding = client->decoding();
+    if (decoding == nullptr || decoding->survey().blocks() == 0) {
+      continue;
+    }
+    ++section.decoded_listeners;
+    level_sum += decoding->level_dbfs();
+    const auto present = decoding->survey().present();
+    for (std::size_t k = 0; k < present.size() && k < votes.size(); ++k) {
+      votes[k] += present[k] ? 1U : 0U;
+    }
+  }
+  if (section.decoded_listeners == 0) {
+    return;
+  }
+  section.decoded_level_dbfs = level_sum / section.decoded_listeners;
+  const auto frequencies = detectable_frequencies(signals_);
+  for (std::uint32_t k = 0; k < votes.size(); ++k) {
+    if (2 * votes[k] >= section.decoded_listeners) {
+      section.tones_present_speakers.push_back(k);
+      section.tones_present_hz.push_back(frequencies[k]);
+    }
+  }
 }
 
 }  // namespace plenum::load

@@ -1,9 +1,10 @@
-// Unit tests of plenum-load's pieces: histogram, probe payload, /proc parsers, speaker
-// schedule, report arithmetic and JSON, flags.
+// Unit tests of plenum-load's pieces: histogram, send log, /proc parsers, speaker schedule,
+// report arithmetic and JSON, flags; the real-Opus pieces (signals, tone presence, onset
+// detection, mix stream gaps, payload-rate accounting) are in load_audio_test.cpp.
 #include "tests/load/latency_histogram.hpp"
 #include "tests/load/load_options.hpp"
 #include "tests/load/load_report.hpp"
-#include "tests/load/probe_payload.hpp"
+#include "tests/load/send_log.hpp"
 #include "tests/load/proc_stats.hpp"
 #include "tests/load/speaker_schedule.hpp"
 
@@ -49,20 +50,37 @@ TEST_SUITE("load") {
     CHECK(histogram.percentile(0.001) == 10us);
   }
 
-  TEST_CASE("Probe payload round-trips and rejects other Opus") {
-    std::array<std::byte, kProbePayloadSize> bytes{};
-    const Probe probe{1234, 0xABCDEF01, 0x0123456789ABCDEFULL, true};
-    write_probe(probe, bytes);
-    CHECK(bytes[0] == kProbeToc);
-    CHECK(read_probe(bytes) == probe);
+  TEST_CASE("SendLog: sends found by speaker and sequence, sessions, onsets") {
+    SendLog log(2);
+    log.add_session(41, 1);
+    log.add_client_session(7);
+    CHECK(log.speaker_of(41) == 1U);
+    CHECK_FALSE(log.speaker_of(7));
+    CHECK(log.is_ours(7));
+    CHECK(log.is_ours(41));
+    CHECK_FALSE(log.is_ours(99));  // the virtual mix user
 
-    const Probe outside{7, 0, 1, false};
-    write_probe(outside, bytes);
-    CHECK(read_probe(bytes) == outside);
+    log.record(1, 5, 1000, true);
+    const auto sent = log.find(1, 5);
+    REQUIRE(sent);
+    CHECK(sent->speaker == 1);
+    CHECK(sent->sent_ns == 1000);
+    CHECK(sent->in_window);
+    CHECK_FALSE(log.find(0, 5));
+    CHECK_FALSE(log.find(1, 6));
+    CHECK_FALSE(log.find(7, 5));  // no such speaker
+    log.record(1, 5 + SendLog::kHistory, 2000, false);  // overwrites the slot
+    CHECK_FALSE(log.find(1, 5));
+    CHECK(log.find(1, 5 + SendLog::kHistory)->sent_ns == 2000);
 
-    CHECK_FALSE(read_probe(protocol::ByteView(bytes).first(kProbePayloadSize - 1)));
-    bytes[2] ^= std::byte{0xFF};  // magic
-    CHECK_FALSE(read_probe(bytes));
+    CHECK_FALSE(log.onset_before(500));
+    log.record_onset(1000, false);
+    log.record_onset(3000, true);
+    CHECK_FALSE(log.onset_before(999));
+    CHECK(log.onset_before(1000)->sent_ns == 1000);
+    CHECK(log.onset_before(2999)->sent_ns == 1000);
+    CHECK(log.onset_before(5000)->sent_ns == 3000);
+    CHECK(log.onset_before(5000)->in_window);
   }
 
   TEST_CASE("/proc/<pid>/stat: utime + stime after a comm with spaces and parentheses") {
@@ -177,6 +195,31 @@ TEST_SUITE("load") {
     CHECK_THROWS_AS(parse({"--server", "nohost"}), std::invalid_argument);
     CHECK_THROWS_AS(parse({"--spawn", "icecast"}), std::invalid_argument);
     CHECK_THROWS_AS(parse({"--server", "h:1", "--clients", "2", "--speakers", "3"}),
+                    std::invalid_argument);
+
+    const auto modes = parse({"--spawn", "plenum", "--clients", "20", "--speakers", "5",
+                              "--listener-mode", "mix", "--mix-listeners", "10", "--tone-levels",
+                              "-12:-36", "--noise-speakers", "2"});
+    REQUIRE(modes);
+    CHECK(modes->listener_mode == "mix");
+    CHECK(modes->mode_listeners == 10U);
+    CHECK(modes->loudest_dbfs == -12);
+    CHECK(modes->quietest_dbfs == -36);
+    CHECK(modes->noise_speakers == 2);
+    CHECK(modes->server_ini.empty());
+    const auto by_config =
+        parse({"--spawn", "plenum", "--listener-mode", "topk", "--mode-by", "config"});
+    REQUIRE(by_config);
+    CHECK(by_config->server_ini == std::vector<std::string>{"plenary.mode=topk"});
+    CHECK_THROWS_AS(parse({"--spawn", "murmur", "--listener-mode", "mix", "--mode-by", "config"}),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(parse({"--spawn", "plenum", "--listener-mode", "loud"}), std::invalid_argument);
+    CHECK_THROWS_AS(parse({"--spawn", "plenum", "--tone-levels", "-40:-10"}), std::invalid_argument);
+    CHECK_THROWS_AS(parse({"--spawn", "plenum", "--tone-levels", "loud"}), std::invalid_argument);
+    CHECK_THROWS_AS(parse({"--spawn", "plenum", "--clients", "10", "--speakers", "4",
+                           "--mix-listeners", "7"}),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(parse({"--spawn", "plenum", "--speakers", "1", "--noise-speakers", "2"}),
                     std::invalid_argument);
   }
 }

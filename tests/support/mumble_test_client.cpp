@@ -74,6 +74,11 @@ void MumbleTestClient::connect(Deadline deadline) {
     }
   };
   const tcp::endpoint endpoint(address, options_.port);
+  if (!options_.local_address.empty()) {
+    const auto local = asio::ip::make_address(options_.local_address);
+    tls_->lowest_layer().open(local.is_v4() ? tcp::v4() : tcp::v6());
+    tls_->lowest_layer().bind(tcp::endpoint(local, 0));
+  }
   step("TCP connect", [&](auto handler) { tls_->lowest_layer().async_connect(endpoint, handler); });
   tls_->lowest_layer().set_option(tcp::no_delay(true));
   step("TLS handshake",
@@ -109,8 +114,14 @@ void MumbleTestClient::send_hello(const HandshakeRequest& request, Deadline dead
   }
   authenticate.set_opus(true);
 
-  protocol::Bytes frames = protocol::encode_frame(version);
-  protocol::append_frame(frames, authenticate);
+  protocol::Bytes frames;
+  if (request.version_after_authenticate) {
+    frames = protocol::encode_frame(authenticate);
+    protocol::append_frame(frames, version);
+  } else {
+    frames = protocol::encode_frame(version);
+    protocol::append_frame(frames, authenticate);
+  }
   send_raw(frames, deadline);
 }
 

@@ -45,6 +45,9 @@ struct ClientOptions {
   std::string release = "plenum-test-client";
   // Presented to the server when set (see protocol::generate_self_signed).
   std::optional<protocol::TlsIdentity> identity;
+  // The TCP source address, e.g. "127.0.0.2" to come from another loopback address than the
+  // other clients (Linux accepts all of 127/8). Empty: the kernel's choice.
+  std::string local_address;
 };
 
 struct HandshakeRequest {
@@ -57,6 +60,8 @@ struct HandshakeRequest {
   // learns our UDP address (Murmur learns it only that way). false: the server never sees
   // UDP from us and must tunnel voice to us over TCP.
   bool udp_ping = true;
+  // Send Authenticate before Version, as some clients do (the server must still adopt it).
+  bool version_after_authenticate = false;
 };
 
 struct ReceivedVoice {

@@ -15,11 +15,13 @@ constexpr const char* kListeningLine = R"(plenum-server listening on (.+):(\d+) 
 }  // namespace
 
 std::filesystem::path default_plenum_server_binary() {
+  // The environment first, so a regression test can be run against an older build.
+  if (const char* from_env = std::getenv("PLENUM_SERVER_BINARY"); from_env != nullptr && *from_env != '\0')
+    return from_env;
 #ifdef PLENUM_SERVER_BINARY
   return PLENUM_SERVER_BINARY;
 #else
-  const char* from_env = std::getenv("PLENUM_SERVER_BINARY");
-  return from_env != nullptr ? std::filesystem::path(from_env) : std::filesystem::path();
+  return {};
 #endif
 }
 

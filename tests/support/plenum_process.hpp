@@ -25,8 +25,8 @@ struct PlenumOptions {
   Clock::duration stop_timeout = std::chrono::seconds(5);
 };
 
-// The plenum-server CMake built (compile definition PLENUM_SERVER_BINARY), else the
-// PLENUM_SERVER_BINARY environment variable, else empty.
+// The PLENUM_SERVER_BINARY environment variable when set (to run a test against another
+// build), else the plenum-server CMake built (compile definition), else empty.
 std::filesystem::path default_plenum_server_binary();
 
 class PlenumProcess final : public ServerUnderTest {

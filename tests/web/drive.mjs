@@ -47,6 +47,18 @@ async function join(page, password) {
   await page.keyboard.press('Enter');
 }
 
+// Writes the Float32Array that window.plenum[which]() gives in the page to `file` (raw f32).
+async function dumpSamples(page, which, file) {
+  const base64 = await page.evaluate(async (name) => {
+    const samples = await window.plenum[name]();
+    const bytes = new Uint8Array(samples.buffer);
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, which);
+  fs.writeFileSync(file, Buffer.from(base64, 'base64'));
+}
+
 async function waitState(page, states) {
   await page.waitForFunction((wanted) => wanted.includes(window.plenum.state), { timeout: kStepMs }, states);
   return page.evaluate(() => ({ state: window.plenum.state, message: window.plenum.message }));
@@ -82,19 +94,13 @@ async function main() {
     await page.keyboard.down('Space');   // push to talk: the space bar
     await sleep(Number(args.talk_ms || 4000));
     await page.keyboard.up('Space');
+    await dumpSamples(page, 'captured', path.join(dir, 'captured.f32'));
     say(`talked ${JSON.stringify(await page.evaluate(() => window.plenum.stats()))}`);
 
     // 2. The test's plenum-cli speaks; the page plays it. Dump what the speaker played.
     say('listening');
     await awaitGo('dump');
-    const base64 = await page.evaluate(async () => {
-      const samples = await window.plenum.recorded();
-      const bytes = new Uint8Array(samples.buffer);
-      let text = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(text);
-    });
-    fs.writeFileSync(path.join(dir, 'heard.f32'), Buffer.from(base64, 'base64'));
+    await dumpSamples(page, 'recorded', path.join(dir, 'heard.f32'));
     say(`dumped ${JSON.stringify(await page.evaluate(() => window.plenum.stats()))}`);
 
     // 3. Screenshots of the joined page, wide and phone-sized.
@@ -134,7 +140,7 @@ async function main() {
 
     // 6. The test bans Ada (an admin's UserRemove with ban); the page says so, and a new
     //    attempt from this address is refused with a clear message.
-    say('ready-for-ban');
+    say(`ready-for-ban (page ${await page.evaluate(() => `${window.plenum.state} ${window.plenum.message}`)})`);
     await waitState(page, ['closed']);
     say(`kicked: ${await page.$eval('#join-error', (e) => e.textContent)}`);
     await join(page, args.password);

@@ -325,8 +325,8 @@ TEST_SUITE("protocol.control_message") {
   }
 
   TEST_CASE("unknown fields from newer peers decode and survive re-encoding") {
-    // UserState{session 1, name "alice"} + field 1000 (varint 7), as a Plenum extension.
-    const Bytes payload = hex("08 01 1a 05 61 6c 69 63 65 c0 3e 07");
+    // UserState{session 1, name "alice"} + field 1999 (varint 7), an extension we do not know.
+    const Bytes payload = hex("08 01 1a 05 61 6c 69 63 65 f8 7c 07");
     auto decoded = decode_control_message(9, payload);
     REQUIRE(decoded.has_value());
     const auto& user = std::get<MumbleProto::UserState>(*decoded);

@@ -59,7 +59,8 @@ TEST_SUITE("protocol.mumble_proto") {
           "1:uint64 2:uint32 3:uint32 4:uint32 5:uint32 6:uint32 7:uint32 8:float 9:float "
           "10:float 11:float");
     CHECK(signature_of<Reject>() == "1:RejectType 2:string");
-    CHECK(signature_of<ServerSync>() == "1:uint32 2:uint32 3:string 4:uint64");
+    // Plenum's extensions (numbers >= 1000, DESIGN.md §3) follow Mumble's fields.
+    CHECK(signature_of<ServerSync>() == "1:uint32 2:uint32 3:string 4:uint64 1000:uint32");
     CHECK(signature_of<ChannelRemove>() == "1:uint32!");
     CHECK(signature_of<ChannelState>() ==
           "1:uint32 2:uint32 3:string 4:uint32* 5:string 6:uint32* 7:uint32* 8:bool 9:int32 "
@@ -68,7 +69,7 @@ TEST_SUITE("protocol.mumble_proto") {
     CHECK(signature_of<UserState>() ==
           "1:uint32 2:uint32 3:string 4:uint32 5:uint32 6:bool 7:bool 8:bool 9:bool 10:bool "
           "11:bytes 12:bytes 13:string 14:string 15:string 16:bytes 17:bytes 18:bool 19:bool "
-          "20:string* 21:uint32* 22:uint32* 23:VolumeAdjustment*");
+          "20:string* 21:uint32* 22:uint32* 23:VolumeAdjustment* 1000:uint32*p 1001:bool");
     CHECK(signature_of<UserState::VolumeAdjustment>() == "1:uint32 2:float");
     CHECK(signature_of<BanList>() == "1:BanEntry* 2:bool");
     CHECK(signature_of<BanList::BanEntry>() ==

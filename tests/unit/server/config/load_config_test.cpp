@@ -231,6 +231,15 @@ TEST_SUITE("config") {
     CHECK(defaults.network.query_per_source_burst == 20);
   }
 
+  TEST_CASE("Murmur's autoban keys are read from the ini; 0 attempts turns autoban off") {
+    const ServerConfig config = parse_ini_text(
+        "autobanAttempts = 0\nautobanTimeframe = 30\nautobanTime = 60\n", "test");
+    CHECK(config.autoban.attempts == 0);
+    CHECK(config.autoban.timeframe == std::chrono::seconds{30});
+    CHECK(config.autoban.ban_time == std::chrono::seconds{60});
+    CHECK(ini_error("autobanTimeframe = 0\n").find("autobanTimeframe") != std::string::npos);
+  }
+
   TEST_CASE("booleans accept the usual spellings") {
     for (const char* yes : {"true", "TRUE", "1", "yes", "on"}) {
       CHECK(parse_ini_text(std::string{"log_ip = "} + yes, "t").privacy.log_ip);

@@ -46,13 +46,16 @@ TEST_SUITE("config") {
     CHECK(config.network.port == 64738);
     CHECK(config.network.host.empty());
     CHECK(config.network.timeout == std::chrono::seconds{30});
-    CHECK(config.limits.users == 100);
+    CHECK(config.limits.users == 1000);  // a plenary's size, not Murmur's 100
     CHECK(config.voice.bandwidth_bps == 72000);
     CHECK(config.voice.threads == 0);
     CHECK(config.text.text_message_length == 5000);
     CHECK(config.text.image_message_length == 131072);
     CHECK(config.limits.message_limit == 1);
     CHECK(config.limits.message_burst == 5);
+    CHECK(config.autoban.attempts == 10);
+    CHECK(config.autoban.timeframe == std::chrono::seconds{120});
+    CHECK(config.autoban.ban_time == std::chrono::seconds{300});
     CHECK(config.channels.nesting_limit == 10);
     CHECK(config.channels.count_limit == 1000);
     CHECK_FALSE(config.privacy.log_ip);

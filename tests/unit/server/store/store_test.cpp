@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -45,6 +47,31 @@ TEST_SUITE("store") {
     const StoredState state = load_through(store);
     CHECK(state.channels.size() == 51);
     CHECK(state.settings.at("counter") == "199");
+  }
+
+  TEST_CASE("each write has a number, and the finished listener hears every commit in order") {
+    TempDir dir;
+    Logger logger{Level::Error, false, false};
+    // Before the store: its thread may still call the listener until the store is destroyed.
+    std::mutex mutex;  // guards heard: the listener runs on the store thread
+    std::vector<std::uint64_t> heard;
+    Store store{std::make_unique<Database>(dir / "plenum.sqlite"), logger};
+    store.set_finished_listener([&](std::uint64_t finished) {
+      const std::lock_guard lock{mutex};
+      heard.push_back(finished);
+    });
+    CHECK(store.post([](Database& db) { db.set_setting("a", "1"); }) == 1);
+    CHECK(store.post([](Database&) { throw std::runtime_error("fails"); }) == 2);  // finished too
+    std::uint64_t last = 0;
+    for (int i = 0; i < 100; ++i) last = store.post([i](Database& db) { db.set_setting("b", std::to_string(i)); });
+    CHECK(last == 102);
+    store.flush();
+    const std::lock_guard lock{mutex};
+    REQUIRE_FALSE(heard.empty());
+    CHECK(heard.back() == 102);
+    CHECK(std::is_sorted(heard.begin(), heard.end()));
+    // When the listener hears N, write N is readable from the file.
+    CHECK(load_through(store).settings.at("b") == "99");
   }
 
   TEST_CASE("writes posted from several threads all land") {

@@ -355,3 +355,91 @@ TEST_SUITE("voice.routing") {
 }
 
 }  // namespace plenum::server::voice
+
+namespace plenum::server::voice {
+
+TEST_SUITE("voice.routing.engine") {
+  using config::ListenerMode;
+
+  TEST_CASE("a mix channel's members listen through the engine; a user's own mode wins") {
+    Routing f;
+    const ChannelId hall = f.channel(kRootChannel, "Hall");
+    state::PlenarySettings plenary;
+    plenary.mode = ListenerMode::Mix;
+    plenary.topk = 6;
+    REQUIRE(f.state.channels().set_plenary(hall, plenary));
+    const SessionId ada = f.user("Ada", hall);
+    const SessionId bo = f.user("Bo", hall);
+    const SessionId cy = f.user("Cy", hall);
+    const SessionId di = f.user("Di", kRootChannel);
+    f.user_of(bo).listener_mode = ListenerMode::All;
+    f.user_of(cy).listener_mode = ListenerMode::TopK;
+    f.user_of(ada).priority_speaker = true;
+
+    EngineContext context;
+    context.defaults.gate_db_below_full_scale = 40;
+    context.mix_user_of = [hall](ChannelId channel) { return channel == hall ? 900U : 0U; };
+    const auto snapshot = build_routing_snapshot(f.state, {}, &context);
+
+    CHECK(engine_channel_ids(f.state, context.defaults) == std::vector<ChannelId>{hall});
+    const EngineRoute* route = snapshot->engine_route(hall);
+    REQUIRE(route != nullptr);
+    CHECK(route->mix_user == 900);
+    CHECK(route->mix_listeners == std::vector<SessionId>{ada});
+    CHECK(route->topk_listeners == std::vector<SessionId>{cy});
+    CHECK(std::vector<SessionId>(snapshot->listeners_in(hall).begin(), snapshot->listeners_in(hall).end()) ==
+          std::vector<SessionId>{bo});
+    CHECK(snapshot->engine_route(kRootChannel) == nullptr);
+    CHECK(snapshot->listeners_in(kRootChannel).size() == 1);
+
+    REQUIRE(snapshot->engine_channels != nullptr);
+    REQUIRE(snapshot->engine_channels->channels.size() == 1);
+    const audio::EngineChannel& engine = snapshot->engine_channels->channels[0];
+    CHECK(engine.channel == hall);
+    CHECK(engine.k == 6);
+    CHECK(engine.bitrate_bps == 16000);
+    CHECK(engine.gate_dbfs == doctest::Approx(-40.0));
+    CHECK(engine.priority == std::vector<SessionId>{ada});
+    CHECK(engine.mix_listeners == std::vector<SessionId>{ada});
+
+    // Bo in all mode hears Ada's talk as before; Cy (topk) only once the engine selects her.
+    std::vector<Delivery> out;
+    CHECK(route_voice(*snapshot, ada, 0, out) == RouteOutcome::Routed);
+    CHECK(out == normal({bo}));
+    audio::SelectionSnapshot selected;
+    selected.channels.push_back({hall, {ada}, {}, false});
+    CHECK(route_voice(*snapshot, ada, 0, out, &selected) == RouteOutcome::Routed);
+    CHECK(out == normal({bo, cy}));
+    selected.channels[0] = {hall, {}, {ada}, true};
+    CHECK(route_voice(*snapshot, ada, 0, out, &selected) == RouteOutcome::OpenMicrophone);
+    (void)di;
+  }
+
+  TEST_CASE("one user in topk makes its channel an engine channel; defaults fill the settings") {
+    Routing f;
+    const SessionId ada = f.user("Ada");
+    f.user("Bo");
+    f.user_of(ada).listener_mode = ListenerMode::TopK;
+    EngineContext context;
+    context.defaults.topk = 3;
+    context.defaults.mix_bitrate_bps = 24000;
+    context.defaults.transmit = config::TransmitPolicy::Auto;
+    context.defaults.auto_ptt_open_mics = 7;
+    context.floor_of = [](ChannelId) { return std::vector<SessionId>{5, 2}; };
+    const auto snapshot = build_routing_snapshot(f.state, {}, &context);
+    REQUIRE(snapshot->engine_channels->channels.size() == 1);
+    const audio::EngineChannel& engine = snapshot->engine_channels->channels[0];
+    CHECK(engine.channel == kRootChannel);
+    CHECK(engine.k == 3);
+    CHECK(engine.bitrate_bps == 24000);
+    CHECK(engine.transmit == config::TransmitPolicy::Auto);
+    CHECK(engine.auto_ptt_open_mics == 7);
+    CHECK(engine.floor == std::vector<SessionId>{2, 5});
+    CHECK(snapshot->engine_route(kRootChannel)->topk_listeners == std::vector<SessionId>{ada});
+
+    // Without a context (tests, tools) every channel forwards.
+    CHECK(build_routing_snapshot(f.state, {})->engine.empty());
+  }
+}
+
+}  // namespace plenum::server::voice

@@ -51,13 +51,14 @@ struct Relay {
                 },
                 counters};
   VoiceSettings settings;
+  EngineRing engine{8};
   std::unique_ptr<VoiceRelay> relay;
   std::shared_ptr<RoutingSnapshot> snapshot = std::make_shared<RoutingSnapshot>();
   std::map<SessionId, Client> clients;
 
   explicit Relay(VoiceSettings voice_settings = {}) : settings{voice_settings} {
     settings.version = {1, 5, 0};
-    relay = std::make_unique<VoiceRelay>(settings, outbox, link, counters, now);
+    relay = std::make_unique<VoiceRelay>(settings, outbox, link, counters, now, nullptr, 0, &engine);
   }
 
   // A session in the root channel, heard and hearing, from `ip`:`port`.
@@ -524,6 +525,154 @@ TEST_SUITE("voice.relay") {
     CHECK(f.sent.empty());
     CHECK(f.counters.dropped(DropReason::UnknownEndpoint) == 1);
     CHECK(f.relay->session_count() == 0);
+  }
+}
+
+
+namespace {
+
+// The engine's view of channel 0 in a test: `topk` and `mix` listeners, mix user 100.
+void make_engine_channel(Relay& f, std::vector<SessionId> all, std::vector<SessionId> topk,
+                         std::vector<SessionId> mix) {
+  f.snapshot->listeners[0] = std::move(all);
+  f.snapshot->engine[0] = EngineRoute{100, std::move(topk), std::move(mix)};
+  f.relay->set_snapshot(f.snapshot);
+}
+
+std::shared_ptr<const audio::SelectionSnapshot> selection(std::vector<SessionId> selected,
+                                                          std::vector<SessionId> blocked = {}) {
+  auto out = std::make_shared<audio::SelectionSnapshot>();
+  out->channels.push_back({0, std::move(selected), std::move(blocked), false});
+  return out;
+}
+
+std::vector<audio::SpeakerFrame> drain(EngineRing& ring) {
+  std::vector<audio::SpeakerFrame> out;
+  while (const audio::SpeakerFrame* frame = ring.front()) {
+    out.push_back(*frame);
+    ring.pop();
+  }
+  return out;
+}
+
+audio::ChannelTick tick_of(std::initializer_list<std::pair<SessionId, Bytes>> frames) {
+  audio::ChannelTick tick;
+  tick.channel = 0;
+  tick.frame_number = 50;
+  for (const auto& [excluded, opus] : frames) {
+    audio::MixedFrame& frame = tick.frames[tick.frame_count++];
+    frame.excluded = excluded;
+    std::copy(opus.begin(), opus.end(), frame.opus.begin());
+    frame.size = static_cast<std::uint16_t>(opus.size());
+  }
+  return tick;
+}
+
+}  // namespace
+
+TEST_SUITE("voice.relay.engine") {
+  TEST_CASE("an engine channel's talk goes to the engine once, to all-mode listeners as before, to "
+            "topk listeners only while selected, and never to mix listeners") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);    // all
+    Client& carol = f.add(3);  // topk
+    Client& dave = f.add(4);   // mix
+    for (Client* c : {&alice, &bob, &carol, &dave}) f.ping(*c);
+    make_engine_channel(f, {1, 2}, {3}, {4});
+
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.take_udp(carol).empty());  // nobody selected yet
+    CHECK(f.take_udp(dave).empty());
+    const auto frames = drain(f.engine);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].speaker == 1);
+    CHECK(frames[0].channel == 0);
+    CHECK(frames[0].frame_number == 0);
+    CHECK(Bytes(frames[0].bytes().begin(), frames[0].bytes().end()) == bytes({0xf8, 0xff, 0xfe}));
+    CHECK(f.counters.engine_in == 1);
+
+    f.relay->set_selection(selection({1}));
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.take_udp(carol) == std::vector<Bytes>{heard_from(1)});
+    CHECK(f.take_udp(dave).empty());
+    CHECK(drain(f.engine).size() == 1);
+  }
+
+  TEST_CASE("a full engine ring drops the frame, counted, and forwarding goes on") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    make_engine_channel(f, {1, 2}, {}, {});
+    for (int i = 0; i < 10; ++i) f.from(alice, kVoice);
+    CHECK(f.counters.engine_in == 8);
+    CHECK(f.counters.dropped(DropReason::EngineFull) == 2);
+    CHECK(f.take_udp(bob).size() == 10);
+  }
+
+  TEST_CASE("whispers and the talk of other channels never reach the engine") {
+    Relay f;
+    Client& alice = f.add(1);
+    f.ping(alice);
+    f.snapshot->engine[5] = EngineRoute{100, {}, {}};
+    f.relay->set_snapshot(f.snapshot);
+    f.from(alice, kVoice);  // channel 0 is not an engine channel
+    CHECK(drain(f.engine).empty());
+  }
+
+  TEST_CASE("an open microphone stopped by the engine reaches nobody, but the engine still hears it") {
+    Relay f;
+    Client& alice = f.add(1);
+    Client& bob = f.add(2);
+    f.ping(alice);
+    f.ping(bob);
+    make_engine_channel(f, {1, 2}, {}, {});
+    f.relay->set_selection(selection({}, {1}));
+    f.from(alice, kVoice);
+    CHECK(f.take_udp(bob).empty());
+    CHECK(f.counters.dropped(DropReason::OpenMicrophone) == 1);
+    CHECK(drain(f.engine).size() == 1);
+  }
+
+  TEST_CASE("a mix tick reaches every mix listener from the mix user, a selected one its N-1 frame, "
+            "a listener without UDP through the tunnel") {
+    Relay f;
+    Client& alice = f.add(1);                       // selected, listens in mix
+    Client& bob = f.add(2, UdpFormat::Protobuf);    // listens in mix
+    f.add(3);                                       // mix, never sent UDP
+    Client& dave = f.add(4);                        // all: gets no mix
+    for (Client* c : {&alice, &bob, &dave}) f.ping(*c);
+    make_engine_channel(f, {4}, {}, {1, 2, 3});
+
+    const Bytes shared = bytes({0x11, 0x22, 0x33});
+    const Bytes minus_alice = bytes({0x44, 0x55});
+    f.relay->on_mix(tick_of({{0, shared}, {1, minus_alice}}));
+    f.outbox.flush_udp();
+    f.link.deliver_tunnel(f.outbox.take_tunnel());
+
+    const auto decoded = [](const Bytes& plain, UdpFormat format) {
+      auto packet = format == UdpFormat::Legacy
+                        ? protocol::decode_legacy_voice(plain, protocol::Direction::ToClient)
+                        : protocol::decode_protobuf_voice(plain, protocol::Direction::ToClient);
+      REQUIRE(packet.has_value());
+      CHECK(packet->sender_session == 100);
+      CHECK(packet->frame_number == 50);
+      return Bytes(packet->opus.begin(), packet->opus.end());
+    };
+    const auto to_alice = f.take_udp(alice);
+    REQUIRE(to_alice.size() == 1);
+    CHECK(decoded(to_alice[0], UdpFormat::Legacy) == minus_alice);
+    const auto to_bob = f.take_udp(bob);
+    REQUIRE(to_bob.size() == 1);
+    CHECK(decoded(to_bob[0], UdpFormat::Protobuf) == shared);
+    const auto to_carol = f.take_tunnel(3);
+    REQUIRE(to_carol.size() == 1);
+    CHECK(f.take_udp(dave).empty());
+    CHECK(f.counters.mix_out == 3);
   }
 }
 
