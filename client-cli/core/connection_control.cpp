@@ -3,6 +3,7 @@
 #include "client-cli/core/connection.hpp"
 
 #include "protocol/crypt_stats_fields.hpp"
+#include "protocol/html_escape.hpp"
 
 #include "client-cli/core/crypt_resync.hpp"
 
@@ -38,20 +39,6 @@ std::string plain_text(const std::string& html) {
        {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
     for (auto at = out.find(entity); at != std::string::npos; at = out.find(entity, at + 1)) {
       out.replace(at, std::strlen(entity), text);
-    }
-  }
-  return out;
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
     }
   }
   return out;
@@ -312,7 +299,7 @@ void Connection::send_text(std::uint32_t channel_id, const std::string& text) {
   }
   MumbleProto::TextMessage message;
   message.add_channel_id(channel_id);
-  message.set_message(html_escape(text));
+  message.set_message(protocol::html_escape(text));
   send(message);
 }
 

@@ -1,26 +1,10 @@
 #include "server/control/mix_users.hpp"
 
+#include "protocol/html_escape.hpp"
+
 #include <algorithm>
 
 namespace plenum::server::control {
-
-namespace {
-
-// User names may hold < and & (Murmur's name rule allows 0x20..0x3D); the comment is HTML.
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 MixUsers::Changes MixUsers::sync(const std::vector<state::ChannelId>& channels,
                                  const std::function<state::SessionId()>& allocate) {
@@ -103,7 +87,7 @@ MumbleProto::UserState MixUsers::state_of(
   for (const state::SessionId session : user.speaking) {
     const std::string name = name_of ? name_of(session) : std::string{};
     if (name.empty()) continue;
-    comment += (first ? "" : ", ") + escaped(name);
+    comment += (first ? "" : ", ") + protocol::html_escape(name);
     first = false;
   }
   if (first) comment = "Nobody is speaking.";

@@ -51,15 +51,21 @@ void Store::run() {
       batch.swap(queue_);
     }
     apply(batch);
+    // The listener hears a batch before flush() can see it finished, so that a flush() caller
+    // knows the listener has been told.
     std::function<void(std::uint64_t)> listener;
     std::uint64_t finished = 0;
     {
       const std::lock_guard lock{mutex_};
-      finished = finished_ += batch.size();
+      finished = finished_ + batch.size();
       listener = finished_listener_;
     }
-    finished_changed_.notify_all();
     if (listener) listener(finished);
+    {
+      const std::lock_guard lock{mutex_};
+      finished_ = finished;
+    }
+    finished_changed_.notify_all();
     batch.clear();
   }
 }

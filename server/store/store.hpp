@@ -41,7 +41,8 @@ class Store {
   // so far (committed or failed, in order). Lets the control plane hold a confirmation until
   // the change it confirms is on disk. Empty: nobody is told.
   void set_finished_listener(std::function<void(std::uint64_t finished)> listener);
-  // Blocks until every write posted before the call has been committed or has failed.
+  // Blocks until every write posted before the call has been committed or has failed, and the
+  // finished listener has heard it.
   void flush();
 
   // Typed writes: each copies its arguments and posts the matching Database call.

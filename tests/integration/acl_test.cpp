@@ -13,7 +13,7 @@ std::optional<MumbleProto::PermissionDenied> next_denial(MumbleTestClient& clien
                                                          deadline_in(kStep));
 }
 
-TEST_CASE("an anonymous user may neither create channels nor move others; SuperUser may") {
+TEST_CASE("an anonymous user may neither create channels nor move others, SuperUser may") {
   auto server = start_with_superuser();
   auto alice = log_in(*server, "alice");
   auto bob = log_in(*server, "bob");

@@ -44,7 +44,7 @@ std::unique_ptr<MumbleTestClient> hold_big_frame(const PlenumProcess& server) {
   return client;
 }
 
-TEST_CASE("connections before login share one memory budget; logins go on meanwhile") {
+TEST_CASE("connections before login share one memory budget, logins go on meanwhile") {
   auto server = start_plenum();
   std::vector<std::unique_ptr<MumbleTestClient>> holders;
   for (int i = 0; i < 8; ++i) holders.push_back(hold_big_frame(*server));

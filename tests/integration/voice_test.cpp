@@ -196,7 +196,7 @@ std::size_t answered_queries(std::uint16_t port, std::uint8_t count) {
 }  // namespace
 
 TEST_SUITE("voice") {
-  TEST_CASE("two clients in a channel exchange encrypted UDP voice; a third elsewhere hears nothing") {
+  TEST_CASE("two clients in a channel exchange encrypted UDP voice, a third elsewhere hears nothing") {
     auto server = start_with_superuser(voice_options());
     auto admin = log_in_superuser(*server);
     const std::uint32_t other = create_channel(*admin.client, 0, "Other");
@@ -229,7 +229,7 @@ TEST_SUITE("voice") {
     CHECK(answer->path == VoicePath::Udp);
   }
 
-  TEST_CASE("a whisper reaches exactly its user; a shout exactly its channel tree") {
+  TEST_CASE("a whisper reaches exactly its user, a shout exactly its channel tree") {
     auto server = start_with_superuser(voice_options());
     auto admin = log_in_superuser(*server);
     const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");

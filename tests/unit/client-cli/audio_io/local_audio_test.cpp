@@ -61,7 +61,7 @@ TEST_SUITE("client.audio") {
     CHECK_FALSE(last);
   }
 
-  TEST_CASE("what is heard goes to --record; without VAD every frame is speech") {
+  TEST_CASE("what is heard goes to --record, without VAD every frame is speech") {
     Files files;
     {
       LocalAudio audio({std::nullopt, files.dir / "out.wav", TransmitMode::Continuous,

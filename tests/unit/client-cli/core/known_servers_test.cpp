@@ -70,7 +70,7 @@ TEST_SUITE("client-cli") {
     CHECK(decide_trust(reloaded, "example.org:64738", kSecond, false).accept);
   }
 
-  TEST_CASE("servers are told apart by host and port; case and junk lines do not matter") {
+  TEST_CASE("servers are told apart by host and port, case and junk lines do not matter") {
     ScratchDir dir;
     const auto file = dir.path / "known_servers";
     {

@@ -42,7 +42,7 @@ TEST_SUITE("client-cli") {
     CHECK(view.channel(0)->name == "Plenum Root");
   }
 
-  TEST_CASE("channels need a known parent and a name; children sort by position then name") {
+  TEST_CASE("channels need a known parent and a name, children sort by position then name") {
     ServerView view;
     view.apply(channel(5, 4, "orphan"));  // parent 4 unknown: ignored, as Mumble does
     CHECK(view.channel(5) == nullptr);
@@ -60,7 +60,7 @@ TEST_SUITE("client-cli") {
     CHECK(view.children(0).size() == 2);
   }
 
-  TEST_CASE("user states are deltas; unknown sessions need a name") {
+  TEST_CASE("user states are deltas, unknown sessions need a name") {
     ServerView view;
     view.apply(channel(1, 0, "Room"));
     MumbleProto::UserState nameless;

@@ -180,7 +180,7 @@ TEST_SUITE("audio.engine") {
     CHECK(after_terminator == 0);
   }
 
-  TEST_CASE("frames for channels not in the snapshot are dropped; a speaker moving is reset") {
+  TEST_CASE("frames for channels not in the snapshot are dropped, a speaker moving is reset") {
     Speakers speakers;
     speakers.add(1, test::tone(500.0, -20.0, 10 * kFrameSamples), kPlenary + 1);
     EngineChannel channel;
@@ -243,7 +243,7 @@ TEST_SUITE("audio.engine") {
     CHECK(out.selection->find(kPlenary + 1) == nullptr);
   }
 
-  TEST_CASE("push-to-talk: ptt is on at once; auto switches on above the threshold, off when quiet") {
+  TEST_CASE("push-to-talk: ptt is on at once, auto switches on above the threshold, off when quiet") {
     SUBCASE("ptt") {
       EngineChannel channel;
       channel.channel = kPlenary;

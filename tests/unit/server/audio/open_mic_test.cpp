@@ -77,7 +77,7 @@ const std::vector<Bytes>& noise_packets() {
 }  // namespace
 
 TEST_SUITE("audio.gate") {
-  TEST_CASE("Opus-coded street noise: the gate settles closed; a tone 25 dB above opens it") {
+  TEST_CASE("Opus-coded street noise: the gate settles closed, a tone 25 dB above opens it") {
     std::vector<float> pcm = test::pink_noise(-35.0, 48000 * 20, 3);
     // 15.0-16.0 s: a tone 25 dB above the noise.
     const std::vector<float> speech = test::tone(440.0, -10.0, 48000);

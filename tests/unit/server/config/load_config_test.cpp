@@ -56,7 +56,7 @@ TEST_SUITE("config") {
     CHECK(with_flags.config.limits.users == 250);
   }
 
-  TEST_CASE("without --config the built-in plenum.ini applies; --help skips loading") {
+  TEST_CASE("without --config the built-in plenum.ini applies, --help skips loading") {
     CHECK(run({}).config == ServerConfig{});
     CHECK_FALSE(run({}).help);
     const Startup help = run({"--help", "--port", "nonsense"});
@@ -75,7 +75,7 @@ TEST_SUITE("config") {
           }) == "config: --set-superuser-password needs a non-empty password");
   }
 
-  TEST_CASE("quotes around a value are stripped; # and ; inside a value are kept") {
+  TEST_CASE("quotes around a value are stripped, # and , inside a value are kept") {
     const ServerConfig config = parse_ini_text(
         "welcometext = \"Hello # world; <font color=\"#f00\">hi</font>\"  \n"
         "registerName =   Town Hall   \r\n"
@@ -231,7 +231,7 @@ TEST_SUITE("config") {
     CHECK(defaults.network.query_per_source_burst == 20);
   }
 
-  TEST_CASE("Murmur's autoban keys are read from the ini; 0 attempts turns autoban off") {
+  TEST_CASE("Murmur's autoban keys are read from the ini, 0 attempts turns autoban off") {
     const ServerConfig config = parse_ini_text(
         "autobanAttempts = 0\nautobanTimeframe = 30\nautobanTime = 60\n", "test");
     CHECK(config.autoban.attempts == 0);

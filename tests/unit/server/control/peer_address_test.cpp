@@ -5,7 +5,7 @@
 using namespace plenum::server::control;
 
 TEST_SUITE("control.peer_address") {
-  TEST_CASE("IPv4 is mapped to ::ffff:a.b.c.d; IPv6 stays as it is; junk is refused") {
+  TEST_CASE("IPv4 is mapped to ::ffff:a.b.c.d, IPv6 stays as it is, junk is refused") {
     const auto v4 = mapped_address("192.0.2.7");
     REQUIRE(v4);
     const MappedAddress expected{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7};

@@ -38,7 +38,7 @@ TEST_SUITE("state.accounts") {
     CHECK(accounts.find(kSuperUserId)->listening.empty());
   }
 
-  TEST_CASE("rename refuses a name another account holds; remove frees the id") {
+  TEST_CASE("rename refuses a name another account holds, remove frees the id") {
     AccountRegistry accounts;
     const UserId alice = *accounts.add("alice", "aa");
     const UserId bob = *accounts.add("bob", "bb");

@@ -78,7 +78,7 @@ TEST_CASE("creating channels: names, siblings, limits and incomplete requests") 
   CHECK(verdict(long_description) == Verdict::deny(DenyType::TextTooLong));
 }
 
-TEST_CASE("changing channels needs Write; the root keeps its name; moves need MakeChannel") {
+TEST_CASE("changing channels needs Write, the root keeps its name, moves need MakeChannel") {
   StateFixture f;
   const ChannelId a = f.channel(kRootChannel, "A");
   const ChannelId b = f.channel(a, "B");

@@ -152,7 +152,7 @@ TEST_CASE("every change bumps the revision") {
   CHECK(tree.revision() == revision);
 }
 
-TEST_CASE("set_access keeps temporary group members; forget_* clean up") {
+TEST_CASE("set_access keeps temporary group members, forget_* clean up") {
   ChannelTree tree;
   const ChannelId a = make(tree, 0, "A");
   REQUIRE(tree.set_temporary_member(a, "speakers", 5, true));

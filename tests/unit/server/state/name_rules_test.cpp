@@ -32,7 +32,7 @@ TEST_CASE("1.3.4's user name rule refuses what master allows [observed 1.3.4]") 
   CHECK(valid_user_name("alice", pattern));
 }
 
-TEST_CASE("a wider pattern admits other letters; invalid UTF-8 never passes") {
+TEST_CASE("a wider pattern admits other letters, invalid UTF-8 never passes") {
   const NamePattern any{".+"};
   CHECK(valid_user_name("J\xC3\xBCrgen", any));
   CHECK_FALSE(valid_user_name("J\xFCrgen", any));

@@ -88,7 +88,7 @@ TEST_CASE("cached permissions follow ACL edits, channel changes and token change
   CHECK(f.state.has_permission(alice, room, Permission::Move));
 }
 
-TEST_CASE("a channel is full at max_users, else at usersperchannel; Write is exempt") {
+TEST_CASE("a channel is full at max_users, else at usersperchannel, Write is exempt") {
   StateRules rules;
   rules.users_per_channel = 2;
   StateFixture f{rules};
@@ -106,7 +106,7 @@ TEST_CASE("a channel is full at max_users, else at usersperchannel; Write is exe
   CHECK_FALSE(f.state.is_channel_full(room, owner));
 }
 
-TEST_CASE("start channel: remembered, else default, else root; none when the root is full") {
+TEST_CASE("start channel: remembered, else default, else root, none when the root is full") {
   StateRules rules;
   rules.users_per_channel = 1;
   StateFixture f{rules};

@@ -51,7 +51,7 @@ TEST_CASE("add needs an allocated, unused session") {
   CHECK(registry.is_allocated(session));
 }
 
-TEST_CASE("lookups by name ignore case; by channel and account") {
+TEST_CASE("lookups by name ignore case, by channel and account") {
   UserRegistry registry;
   const SessionId a = registry.allocate_session();
   const SessionId b = registry.allocate_session();
@@ -73,7 +73,7 @@ TEST_CASE("lookups by name ignore case; by channel and account") {
   CHECK(registry.find(b) == nullptr);
 }
 
-TEST_CASE("deaf implies mute, unmute undeafens; the same for the self_ flags [observed]") {
+TEST_CASE("deaf implies mute, unmute undeafens, the same for the self_ flags [observed]") {
   UserFlagsChange deafen;
   deafen.deaf = true;
   CHECK(normalised(deafen).mute == true);

@@ -73,7 +73,7 @@ TEST_CASE("names, SuperUser and self-only fields") {
   CHECK(check_user_state(f.state, alice, bob, volume).ignored());
 }
 
-TEST_CASE("mute, deaf, suppress and priority speaker need MuteDeafen; suppress only clears") {
+TEST_CASE("mute, deaf, suppress and priority speaker need MuteDeafen, suppress only clears") {
   StateFixture f;
   f.make_admin(1);
   const SessionId alice = f.user("alice");
@@ -164,7 +164,7 @@ TEST_CASE("listening needs Listen in the channel") {
   CHECK(check_listen(f.state, alice, 77).ignored());
 }
 
-TEST_CASE("kicking needs Kick or Ban at the root, banning Ban; SuperUser cannot be kicked") {
+TEST_CASE("kicking needs Kick or Ban at the root, banning Ban, SuperUser cannot be kicked") {
   StateFixture f;
   f.make_admin(1);
   const SessionId alice = f.user("alice");

@@ -196,7 +196,7 @@ TEST_SUITE("store") {
     CHECK(upgraded.load().listeners == std::vector<ListenerRecord>{{7, 1, 0.5F}});
   }
 
-  TEST_CASE("user names are unique ignoring case; a clash changes nothing") {
+  TEST_CASE("user names are unique ignoring case, a clash changes nothing") {
     TempDir dir;
     Database db{dir / "plenum.sqlite"};
     db.upsert_user({1, "Alice", "", "", std::nullopt, std::nullopt});

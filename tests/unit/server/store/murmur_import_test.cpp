@@ -153,7 +153,7 @@ TEST_SUITE("store") {
     }
   }
 
-  TEST_CASE("another virtual server is picked with its id; a missing one is named") {
+  TEST_CASE("another virtual server is picked with its id, a missing one is named") {
     TempDir dir;
     const auto murmur = make_murmur_file(dir);
     const ImportSummary summary = import_murmur(murmur, 2, dir / "two.sqlite");

@@ -44,7 +44,7 @@ TEST_SUITE("store") {
     }
   }
 
-  TEST_CASE("Plenum's own hashes need no rehash; no password stays no password") {
+  TEST_CASE("Plenum's own hashes need no rehash, no password stays no password") {
     CHECK_FALSE(needs_rehash(hash_password("pw", 1000)));
     CHECK_FALSE(needs_rehash(""));
     CHECK(murmur_password_hash("", "abcd", 1000).empty());

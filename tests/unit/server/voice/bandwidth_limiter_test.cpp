@@ -51,7 +51,7 @@ TEST_SUITE("voice.bandwidth") {
     CHECK(limiter.try_add(100, 9000, now + 4s));
   }
 
-  TEST_CASE("a first packet right after the start passes; a burst gets one idle second's worth") {
+  TEST_CASE("a first packet right after the start passes, a burst gets one idle second's worth") {
     const auto start = Clock::time_point{} + 1h;
     BandwidthLimiter limited{start};
     // The race the idle history fixes: the first packet in the same instant as the session.

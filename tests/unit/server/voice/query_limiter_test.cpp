@@ -21,7 +21,7 @@ int allowed(QueryLimiter& limiter, const IpKey& source, int tries, Clock::time_p
 }  // namespace
 
 TEST_SUITE("voice.query_limiter") {
-  TEST_CASE("one source gets its burst, then its rate; others are not affected") {
+  TEST_CASE("one source gets its burst, then its rate, others are not affected") {
     const Clock::time_point start = Clock::time_point{} + 1h;
     QueryLimiter limiter{{.replies_per_second = 1000, .per_source_per_second = 5,
                           .per_source_burst = 20},

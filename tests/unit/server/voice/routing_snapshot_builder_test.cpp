@@ -361,7 +361,7 @@ namespace plenum::server::voice {
 TEST_SUITE("voice.routing.engine") {
   using config::ListenerMode;
 
-  TEST_CASE("a mix channel's members listen through the engine; a user's own mode wins") {
+  TEST_CASE("a mix channel's members listen through the engine, a user's own mode wins") {
     Routing f;
     const ChannelId hall = f.channel(kRootChannel, "Hall");
     state::PlenarySettings plenary;
@@ -415,7 +415,7 @@ TEST_SUITE("voice.routing.engine") {
     (void)di;
   }
 
-  TEST_CASE("one user in topk makes its channel an engine channel; defaults fill the settings") {
+  TEST_CASE("one user in topk makes its channel an engine channel, defaults fill the settings") {
     Routing f;
     const SessionId ada = f.user("Ada");
     f.user("Bo");

@@ -318,7 +318,7 @@ TEST_SUITE("voice.shards") {
     CHECK(f.counters(0).total_drops() == 3);  // its home tried (or ran out of budget) and dropped them
   }
 
-  TEST_CASE("tunnel voice homes a session on the shard that gets it; its IV request goes there") {
+  TEST_CASE("tunnel voice homes a session on the shard that gets it, its IV request goes there") {
     TwoShards f;
     Client& alice = f.add(1);
     Client& bob = f.add(2);

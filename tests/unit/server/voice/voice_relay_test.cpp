@@ -150,7 +150,7 @@ const Bytes kVoice = bytes({0x80, 0x00, 0x03, 0xf8, 0xff, 0xfe});
 }  // namespace
 
 TEST_SUITE("voice.relay") {
-  TEST_CASE("an unknown source is bound to the session at its TCP peer IP; pings come back verbatim") {
+  TEST_CASE("an unknown source is bound to the session at its TCP peer IP, pings come back verbatim") {
     Relay f;
     Client& alice = f.add(1);
     f.from(alice, bytes({0x20, 0xc1, 0xe2, 0x40}));
@@ -229,7 +229,7 @@ TEST_SUITE("voice.relay") {
     }
   }
 
-  TEST_CASE("whispers carry their context; loopback returns to the speaker") {
+  TEST_CASE("whispers carry their context, loopback returns to the speaker") {
     Relay f;
     Client& alice = f.add(1);
     Client& bob = f.add(2);

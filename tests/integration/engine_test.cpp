@@ -35,16 +35,26 @@ struct Talker {
   std::vector<Bytes> frames;
 };
 
-LoggedIn join_udp(const PlenumProcess& server, const std::string& name) {
+// How a client reaches the server: the Mumble version decides the UDP format (1.3.4 legacy,
+// 1.5.0 protobuf); without a UDP ping the server never learns the client's UDP address and
+// must tunnel its voice over TCP.
+struct Reach {
+  protocol::Version version{1, 3, 4};
+  bool udp = true;
+};
+
+LoggedIn join_udp(const PlenumProcess& server, const std::string& name, Reach reach = {}) {
   ClientOptions options;
   options.port = server.port();
+  options.version = reach.version;
   auto client = std::make_unique<MumbleTestClient>(options);
   client->connect(deadline_in(kStep));
   HandshakeRequest request;
   request.username = name;
+  request.udp_ping = reach.udp;
   auto handshake = client->handshake(request, deadline_in(kStep));
   REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
-  REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
+  if (reach.udp) REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
   return LoggedIn{std::move(client), std::move(handshake)};
 }
 
@@ -89,12 +99,18 @@ std::vector<Received> run(std::vector<Talker>& talkers, std::vector<MumbleTestCl
   return received;
 }
 
-PlenumOptions engine_options(const std::string& mode, std::uint32_t k) {
+PlenumOptions engine_options(const std::string& mode, std::uint32_t k,
+                             const std::string& transmit = "any") {
   PlenumOptions options = integration_options();
   options.settings.bandwidth_bps = 72000;
   options.settings.extra_ini.emplace_back("plenary.mode", mode);
   options.settings.extra_ini.emplace_back("plenary.topk", std::to_string(k));
+  options.settings.extra_ini.emplace_back("plenary.transmit", transmit);
   return options;
+}
+
+bool mentions(const MumbleProto::TextMessage& message, std::string_view words) {
+  return message.message().find(words) != std::string::npos;
 }
 
 }  // namespace
@@ -171,6 +187,80 @@ TEST_SUITE("engine") {
     for (std::size_t i = 0; i < tones.size(); ++i) expected.insert(talkers[i].login.client->session());
     CHECK(heard == expected);
     CHECK_FALSE(heard.contains(talkers.back().login.client->session()));
+  }
+
+  TEST_CASE("legacy UDP, protobuf UDP and tunnel-only mix listeners all play the mix") {
+    auto server = start_plenum(engine_options("mix", 4));
+    constexpr std::size_t kTicks = 150;  // 3 s
+    std::vector<Talker> talkers;
+    talkers.push_back({join_udp(*server, "low"), 400, speech_like(400, -15, kTicks)});
+    talkers.push_back({join_udp(*server, "high"), 1000, speech_like(1000, -22, kTicks)});
+    LoggedIn legacy = join_udp(*server, "legacy", {{1, 3, 4}, true});
+    LoggedIn modern = join_udp(*server, "modern", {{1, 5, 0}, true});
+    LoggedIn tunnel = join_udp(*server, "tunnel", {{1, 5, 0}, false});
+    REQUIRE(legacy.client->udp_format() == protocol::UdpFormat::Legacy);
+    REQUIRE(modern.client->udp_format() == protocol::UdpFormat::Protobuf);
+    const auto* mix_user = legacy.client->model().user_named("Plenary mix");
+    REQUIRE(mix_user != nullptr);
+    const std::vector<MumbleTestClient*> listeners{legacy.client.get(), modern.client.get(),
+                                                   tunnel.client.get()};
+    const auto got = run(talkers, listeners, kTicks, 75, mix_user->session());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO("listener " << i);
+      CHECK(got[i].packets_by_sender.size() == 1);
+      REQUIRE(got[i].decoded.size() >= 50 * kFrame);
+      CHECK(tone_power(got[i].decoded, 400) > -40);
+      CHECK(tone_power(got[i].decoded, 1000) > -40);
+    }
+    // The tunnel-only listener got the mix over TCP, the others over UDP.
+    CHECK(tunnel.client->stats().tunnel_received > 50);
+    CHECK(tunnel.client->stats().udp_received == 0);
+    CHECK(legacy.client->stats().udp_received > 50);
+    CHECK(modern.client->stats().udp_received > 50);
+  }
+
+  TEST_CASE("a push-to-talk channel suggests push-to-talk, and stops an open noise-only microphone") {
+    auto server = start_plenum(engine_options("mix", 4, "ptt"));
+    LoggedIn noisy = join_udp(*server, "noisy");
+    const auto is_ptt = [](const MumbleProto::SuggestConfig& m) { return m.has_push_to_talk() && m.push_to_talk(); };
+    CHECK(noisy.client->wait_for<MumbleProto::SuggestConfig>(is_ptt, deadline_in(kStep)).has_value());
+    // A later joiner is told on joining.
+    LoggedIn listener = join_udp(*server, "listener");
+    CHECK(listener.client->wait_for<MumbleProto::SuggestConfig>(is_ptt, deadline_in(kStep)).has_value());
+
+    // A microphone left open on steady noise: the gate closes once the floor has risen to it
+    // (about 3 s), and 8 s later the engine calls it an open microphone and tells its owner once.
+    constexpr std::size_t kMaxTicks = 1000;  // 20 s
+    const auto noise = encode_opus(white_noise(-42, 250 * kFrame, 11), 20);
+    std::optional<MumbleProto::TextMessage> told;
+    auto next = Clock::now();
+    for (std::size_t tick = 0; tick < kMaxTicks && !told; ++tick) {
+      protocol::VoicePacket packet;
+      packet.frame_number = tick * 2;
+      packet.opus = noise[tick % noise.size()];
+      noisy.client->send_opus(packet, VoicePath::Udp, deadline_in(kStep));
+      next += kTick;
+      std::this_thread::sleep_until(next);
+      told = noisy.client->wait_for<MumbleProto::TextMessage>(
+          [](const MumbleProto::TextMessage& m) { return mentions(m, "microphone"); }, deadline_in(0ms));
+      while (listener.client->receive_voice(deadline_in(0ms))) {
+      }
+    }
+    REQUIRE_MESSAGE(told.has_value(), "no open-microphone notice in 20 s");
+    CHECK(mentions(*told, "push-to-talk"));
+    // Told once: more of the same noise brings no second notice.
+    for (std::size_t tick = 0; tick < 50; ++tick) {
+      protocol::VoicePacket packet;
+      packet.frame_number = (kMaxTicks + tick) * 2;
+      packet.opus = noise[tick % noise.size()];
+      noisy.client->send_opus(packet, VoicePath::Udp, deadline_in(kStep));
+      std::this_thread::sleep_for(kTick);
+    }
+    CHECK_FALSE(noisy.client
+                    ->wait_for<MumbleProto::TextMessage>(
+                        [](const MumbleProto::TextMessage& m) { return mentions(m, "microphone"); },
+                        deadline_in(200ms))
+                    .has_value());
   }
 }
 
