@@ -123,6 +123,18 @@ std::string alignment(const std::vector<float>& reference, const std::vector<flo
   return out;
 }
 
+// The median of the best-lag correlations of `recording`'s voiced 250 ms windows in `reference`.
+double median_window_correlation(const std::vector<float>& reference, const std::vector<float>& recording) {
+  const std::vector<float> part = voiced_part(recording, 2.5);
+  if (part.empty()) return 0.0;
+  constexpr std::size_t kWindow = kRate / 4;
+  std::vector<double> values;
+  for (std::size_t at = 0; at + kWindow <= part.size(); at += kWindow)
+    values.push_back(best_correlation(std::span<const float>{part.data() + at, kWindow}, reference).value);
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 std::unique_ptr<ChildProcess> start_cli(std::uint16_t port, const fs::path& dir, const std::string& user,
                                         std::vector<std::string> args) {
   ProcessOptions options;
@@ -251,10 +263,14 @@ TEST_SUITE("web") {
     const std::vector<float> recorded = client::read_audio_mono48k(dir.path() / "listener.wav");
     for (const char* name : {"speech.wav", "listener.wav", "captured.f32", "heard.f32"})
       fs::copy_file(dir.path() / name, artifacts / name, fs::copy_options::overwrite_existing);
-    const Correlation sent = carried(captured, recorded);
-    MESSAGE("browser -> plenum-cli: correlation ", sent.value, " against what the page's microphone gave; ",
-            "windows (lag:value) ", alignment(captured, recorded, false));
-    CHECK(sent.value >= 0.75);
+    // The median over 250 ms windows, each at its best lag: a jitter buffer that drops or
+    // conceals one 20 ms frame to keep its delay (seen in about one run in two, an inaudible
+    // slip) shifts everything after it, which one lag for all 2.5 s would score like lost speech.
+    const Correlation whole = carried(captured, recorded);
+    const double sent = median_window_correlation(captured, recorded);
+    MESSAGE("browser -> plenum-cli: median window correlation ", sent, " (one lag for all: ", whole.value,
+            ") against what the page's microphone gave; windows (lag:value) ", alignment(captured, recorded, false));
+    CHECK(sent >= 0.75);
     // And the microphone gave the speech (as the browser shapes it): the file's own voice, not
     // silence or another sound.
     const Correlation microphone = speech_in(high_passed(speech, 80.0), captured);
@@ -263,9 +279,13 @@ TEST_SUITE("web") {
     CHECK(microphone.value >= 0.5);
     // plenum-cli -> browser: what the page's playback worklet played.
     const std::vector<float> heard = read_f32(dir.path() / "heard.f32");
-    const Correlation received = speech_in(speech, heard);
-    MESSAGE("plenum-cli -> browser: correlation ", received.value, " over ", heard.size() / kRate, " s played");
-    CHECK(received.value >= 0.75);
+    // The same median over windows: the page's jitter buffer also drops or waits a frame now
+    // and then (measured one lag for all: 0.93 in most runs, 0.64 in one with such a slip).
+    const Correlation heard_whole = speech_in(speech, heard);
+    const double received = median_window_correlation(speech, heard);
+    MESSAGE("plenum-cli -> browser: median window correlation ", received, " (one lag for all: ",
+            heard_whole.value, ") over ", heard.size() / kRate, " s played; windows ", alignment(speech, heard, false));
+    CHECK(received >= 0.75);
 
     expect("^screenshots");
     CHECK(fs::file_size(artifacts / "web-joined-1280x800.png") > 1000);

@@ -23,7 +23,7 @@ Startup run_with_ini(const std::string& text) {
 }  // namespace
 
 TEST_SUITE("config") {
-  TEST_CASE("web_origins: origins separated by spaces or commas, lower-cased; anything else refused") {
+  TEST_CASE("web_origins: origins separated by spaces or commas, lower-cased, anything else refused") {
     CHECK(parse_origin_list("")->empty());
     CHECK(*parse_origin_list("https://Meet.Example.org, http://localhost:8080  https://[::1]:443") ==
           std::vector<std::string>{"https://meet.example.org", "http://localhost:8080", "https://[::1]:443"});
@@ -33,7 +33,7 @@ TEST_SUITE("config") {
     CHECK_FALSE(parse_origin_list("https://"));
   }
 
-  TEST_CASE("web and web_origins are read from the ini; web is on by default") {
+  TEST_CASE("web and web_origins are read from the ini, and web is on by default") {
     CHECK(ServerConfig{}.web.enabled);
     const Startup off = run_with_ini("web = false\nweb_origins = \"https://a.example https://b.example\"\n");
     CHECK_FALSE(off.config.web.enabled);

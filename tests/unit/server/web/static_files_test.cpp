@@ -20,7 +20,7 @@ std::string read_source(const std::string& path) {
 }  // namespace
 
 TEST_SUITE("web") {
-  TEST_CASE("the binary embeds client-web/ byte for byte; / is index.html, queries are ignored") {
+  TEST_CASE("the binary embeds client-web/ byte for byte, / is index.html, queries are ignored") {
     REQUIRE(embedded_files().size() > 5);
     for (const auto& file : embedded_files()) {
       CAPTURE(file.path);
@@ -34,7 +34,7 @@ TEST_SUITE("web") {
     CHECK(find_file("/../CMakeLists.txt") == nullptr);
   }
 
-  TEST_CASE("content types by extension; the policy loads nothing from another host") {
+  TEST_CASE("content types by extension, and the policy loads nothing from another host") {
     CHECK(content_type("/app.js") == "text/javascript; charset=utf-8");
     CHECK(content_type("/index.html") == "text/html; charset=utf-8");
     CHECK(content_type("/x.bin") == "application/octet-stream");
