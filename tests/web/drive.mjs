@@ -141,7 +141,8 @@ async function main() {
     // 6. The test bans Ada (an admin's UserRemove with ban); the page says so, and a new
     //    attempt from this address is refused with a clear message.
     say(`ready-for-ban (page ${await page.evaluate(() => `${window.plenum.state} ${window.plenum.message}`)})`);
-    await waitState(page, ['closed']);
+    // The test is measuring the audio meanwhile (slow under the sanitizers): wait long enough.
+    await page.waitForFunction(() => window.plenum.state === 'closed', { timeout: 90000 });
     say(`kicked: ${await page.$eval('#join-error', (e) => e.textContent)}`);
     await join(page, args.password);
     await page.waitForFunction(() => window.plenum.state === 'closed' &&
