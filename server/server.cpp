@@ -13,6 +13,8 @@
 #include "server/metrics/metrics_board.hpp"
 #include "server/metrics/metrics_endpoint.hpp"
 #include "server/voice/voice_plane.hpp"
+#include "server/web/web_address.hpp"
+#include "server/web/web_server.hpp"
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
@@ -82,7 +84,8 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
     : config_{std::move(config)},
       source_{std::move(source)},
       logger_{config_.log_level, config_.privacy.log_ip, config_.privacy.log_names},
-      tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name)},
+      tls_{control::make_server_tls_context(config_.tls_files(), config_.channels.root_name,
+                                           config_.web.enabled)},
       signals_{control_io_, SIGINT, SIGTERM},
       reload_signals_{control_io_, SIGHUP},
       metrics_timer_{control_io_} {
@@ -106,6 +109,11 @@ Server::Server(config::ServerConfig config, const std::optional<std::string>& su
   engine_ = std::make_unique<audio::AudioPlane>(logger_, *engine_ports_);
   control_->attach_engine(*engine_);
   if (!config_.metrics_address.empty()) start_metrics(voice_threads);
+  if (config_.web.enabled) {
+    web_ = std::make_unique<web::WebServer>(*control_, config_.web, logger_);
+    control_->attach_web([web = web_.get()](auto transport) { web->serve(std::move(transport)); });
+    logger_.info("web client at {}", web::web_address(config_.network.host, endpoint_.port()));
+  }
   engine_->start();
   voice_->start();
   control_->start();
@@ -147,6 +155,7 @@ void Server::await_shutdown_signal() {
     metrics_timer_.cancel();
     engine_->stop();
     voice_->stop();
+    if (web_) web_->stop();
     control_->stop();
   });
 }
@@ -204,6 +213,7 @@ Server::~Server() {
   engine_.reset();
   engine_ports_.reset();
   voice_.reset();
+  web_.reset();
   control_.reset();
   store_.reset();
 }
@@ -221,6 +231,7 @@ void Server::stop() {
     signals_.cancel(ignored);
     reload_signals_.cancel(ignored);
     metrics_timer_.cancel();
+    if (web_) web_->stop();
     control_->stop();
   });
 }

@@ -23,6 +23,7 @@ namespace plenum::server {
 namespace store { class Store; }
 namespace control { class ControlPlane; }
 namespace voice { class VoicePlane; }
+namespace web { class WebServer; }
 namespace audio { class AudioPlane; }
 namespace metrics {
 class MetricsBoard;
@@ -68,6 +69,8 @@ class Server {
   std::unique_ptr<store::Store> store_;
   boost::asio::ssl::context tls_;
   std::unique_ptr<control::ControlPlane> control_;
+  // The browser client; null when `web = false`. Uses control_, so it goes before it.
+  std::unique_ptr<web::WebServer> web_;
   // Declared after control_: destroyed first, since its thread calls into the control plane.
   std::unique_ptr<voice::VoicePlane> voice_;
   // Declared after voice_: destroyed first, since its thread reads the voice plane's rings and

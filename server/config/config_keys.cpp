@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/config/origin_list.hpp"
 #include "server/config/pattern_check.hpp"
 
 namespace plenum::server::config {
@@ -190,6 +191,11 @@ Problem metrics_address_text(std::string_view text) {
   return std::nullopt;
 }
 
+Problem origin_list(std::string_view text) {
+  if (!parse_origin_list(text)) return "is not a list of origins (https://host[:port] ...)";
+  return std::nullopt;
+}
+
 // Where a key's value lives; works on const and non-const configs alike.
 // clang-format off
 #define PLENUM_FIELD(path) [](auto& c) -> auto& { return c.path; }
@@ -250,6 +256,9 @@ std::vector<ConfigKey> make_keys() {
   keys.push_back(text_key("database", PLENUM_FIELD(storage.database), any_text));
   keys.push_back(text_key("sslCert", PLENUM_FIELD(tls.cert_file), any_text));
   keys.push_back(text_key("sslKey", PLENUM_FIELD(tls.key_file), any_text));
+  // Web client
+  keys.push_back(bool_key("web", PLENUM_FIELD(web.enabled)));
+  keys.push_back(text_key("web_origins", PLENUM_FIELD(web.origins), origin_list));
   // Logging and privacy
   keys.push_back(enum_key(
       "log_level", PLENUM_FIELD(log_level), parse_log_level,

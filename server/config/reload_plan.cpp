@@ -13,12 +13,15 @@ namespace {
 // threads, the files (data_dir, database, sslCert, sslKey), the root channel that was created
 // with its name, and the logger's privacy switches, which its lines on other threads read
 // without a lock (turning them on at run time also deserves a restart's deliberateness), and the
-// autoban rules, which the login throttle takes when the control plane starts; and the metrics
-// endpoint, whose listening socket is bound at startup like the others.
-constexpr std::array<std::string_view, 14> kRestartKeys = {
+// autoban rules, which the login throttle takes when the control plane starts; the metrics
+// endpoint, whose listening socket is bound at startup like the others; and the web client's
+// keys: `web` decides the TLS context's ALPN list and whether the web server exists, and the
+// web server takes `web_origins` when it is made.
+constexpr std::array<std::string_view, 16> kRestartKeys = {
     "host",     "port",    "voice_threads", "data_dir",        "database",
     "sslCert",  "sslKey",  "registerName",  "log_ip",          "log_names",
-    "autobanAttempts", "autobanTimeframe", "autobanTime", "metrics_address"};
+    "autobanAttempts", "autobanTimeframe", "autobanTime", "metrics_address",
+    "web",      "web_origins"};
 
 }  // namespace
 

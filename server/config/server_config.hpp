@@ -155,6 +155,13 @@ struct TlsFiles {
   bool generated = false;  // true: the server creates both when they do not exist yet
 };
 
+// The browser client (server/web), served on the TLS port to clients that ask for HTTP by ALPN.
+struct WebConfig {
+  bool enabled = true;  // web
+  std::string origins;  // web_origins: other origins allowed to open its WebSocket
+  bool operator==(const WebConfig&) const = default;
+};
+
 struct ServerConfig {
   NetworkConfig network;
   AccessConfig access;
@@ -167,6 +174,7 @@ struct ServerConfig {
   PrivacyConfig privacy;
   StorageConfig storage;
   TlsConfig tls;
+  WebConfig web;
   log::Level log_level = log::Level::Info;  // log_level: debug|info|warn|error
   // metrics_address: "IP:PORT" of the Prometheus endpoint ("[::1]:PORT" for IPv6); "" = off.
   // Plain HTTP without authentication: loopback, or a port the firewall keeps private.

@@ -1,6 +1,7 @@
 #include "server/control/control_plane.hpp"
 
 #include "server/control/dispatch.hpp"
+#include "server/control/tls_transport.hpp"
 #include "server/store/store.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -150,21 +151,29 @@ awaitable<void> ControlPlane::accept_loop(tcp::acceptor& acceptor) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    evict_oldest_unauthenticated();
-    const std::uint32_t id = state_.users().allocate_session();
-    auto session = std::make_shared<Session>(*this, Session::Stream(std::move(socket), tls_), id);
-    sessions_.emplace(id, session);
-    if (login_throttle_.banned(session->remote_address, Session::Clock::now())) {
-      // Autobanned: closed before the TLS handshake costs anything, logged once per interval.
-      ++drops_[static_cast<std::size_t>(DropCause::Banned)];
-      if (std::uint64_t held = 0; autoban_log_.allow(Session::Clock::now(), held))
-        logger_.info("session {}: closed: autobanned address ({} more since the last line)", id, held);
-      session->stop("autobanned");
-      continue;
-    }
-    logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
-    session->start();
+    adopt(std::make_shared<TlsTransport>(TlsTransport::Stream(std::move(socket), tls_)));
   }
+}
+
+void ControlPlane::adopt(std::shared_ptr<SessionTransport> transport) {
+  if (stopping_) {
+    transport->close("server shutting down");
+    return;
+  }
+  evict_oldest_unauthenticated();
+  const std::uint32_t id = state_.users().allocate_session();
+  auto session = std::make_shared<Session>(*this, std::move(transport), id);
+  sessions_.emplace(id, session);
+  if (login_throttle_.banned(session->remote_address, Session::Clock::now())) {
+    // Autobanned: closed before the TLS handshake costs anything, logged once per interval.
+    ++drops_[static_cast<std::size_t>(DropCause::Banned)];
+    if (std::uint64_t held = 0; autoban_log_.allow(Session::Clock::now(), held))
+      logger_.info("session {}: closed: autobanned address ({} more since the last line)", id, held);
+    session->stop("autobanned");
+    return;
+  }
+  logger_.debug("session {}: connection from {}", id, logger_.address(session->remote_address));
+  session->start();
 }
 
 awaitable<void> ControlPlane::accept_backoff() {
@@ -246,6 +255,16 @@ void ControlPlane::sweep() {
 }
 
 void ControlPlane::on_tls_established(Session& session) {
+  // A browser (ALPN chose HTTP, tls_context.hpp): the web server serves it, and a WebSocket it
+  // upgrades comes back through adopt(), where the ban check below applies to it.
+  if (session.transport().wants_http()) {
+    if (web_handler_) {
+      web_handler_(session.hand_over("http: handed to the web server"));
+    } else {
+      session.stop("http without a web server");
+    }
+    return;
+  }
   if (is_banned(session)) {
     count_drop(session, DropCause::Banned, {});
     return;

@@ -80,6 +80,12 @@ class ControlPlane {
   void start();
   void stop();
 
+  // The web client (server/web): browsers' TLS connections go to `handler` after the handshake;
+  // adopt() makes a Session of a WebSocket it accepted, with the same checks as any other.
+  using WebHandler = std::function<void(std::shared_ptr<SessionTransport>)>;
+  void attach_web(WebHandler handler) { web_handler_ = std::move(handler); }
+  void adopt(std::shared_ptr<SessionTransport> transport);
+
   // Events from sessions.
   void on_tls_established(Session& session);
   void on_frame(Session& session, std::uint16_t type, protocol::ByteView payload);
@@ -232,6 +238,7 @@ class ControlPlane {
   boost::asio::awaitable<void> accept_backoff();
   void evict_oldest_unauthenticated();
   bool stopping_ = false;
+  WebHandler web_handler_;
   // Voice plane wiring.
   void start_voice_session(Session& session);
   void end_voice_session(state::SessionId session);

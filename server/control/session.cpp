@@ -8,7 +8,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -33,24 +32,22 @@ std::string_view to_string(SessionPhase phase) noexcept {
   return "?";
 }
 
-Session::Session(ControlPlane& plane, Stream stream, std::uint32_t id)
+Session::Session(ControlPlane& plane, std::shared_ptr<SessionTransport> transport, std::uint32_t id)
     : plane_{plane},
-      stream_{std::move(stream)},
+      transport_{std::move(transport)},
       id_{id},
       reader_{plane.limits().max_frame_payload},
-      write_wakeup_{stream_.get_executor()},
+      write_wakeup_{transport_->executor()},
       connected_at_{Clock::now()},
       last_activity_{connected_at_},
       message_bucket_{plane.config().limits.message_limit, plane.config().limits.message_burst, connected_at_},
       plugin_bucket_{4, 15, connected_at_} {
   write_wakeup_.expires_at(Clock::time_point::max());
-  boost::system::error_code ignored;
-  const auto endpoint = stream_.lowest_layer().remote_endpoint(ignored);
-  if (!ignored) remote_address = endpoint.address().to_string();
+  remote_address = transport_->remote_address();
 }
 
 void Session::start() {
-  asio::co_spawn(stream_.get_executor(),
+  asio::co_spawn(transport_->executor(),
                  [self = shared_from_this()]() -> awaitable<void> { co_await self->run(); },
                  asio::detached);
 }
@@ -60,13 +57,14 @@ awaitable<void> Session::run() {
   try {
     // The handshake deadline is enforced by the plane's sweep (ControlPlane::sweep), which
     // calls stop() and so closes the socket under this operation.
-    auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    const auto ec = co_await transport_->handshake();
     if (stopped_) co_return;  // the sweep's timeout or a shutdown closed it, and said why
     if (ec) {
       plane_.on_protocol_violation(*this, DropCause::TlsHandshake, ec.message());
       co_return;
     }
     on_tls_established();
+    if (stopped_) co_return;  // banned, or handed over to the web server
     co_await (read_loop() || write_loop());
   } catch (const std::exception& e) {
     plane_.logger().warn("session {}: closed after internal error: {}", id_, e.what());
@@ -77,7 +75,8 @@ awaitable<void> Session::run() {
 void Session::on_tls_established() {
   phase_ = SessionPhase::Connected;
   last_activity_ = Clock::now();
-  if (X509* peer = SSL_get1_peer_certificate(stream_.native_handle())) {
+  SSL* tls = transport_->tls();
+  if (X509* peer = tls ? SSL_get1_peer_certificate(tls) : nullptr) {
     cert_hash = protocol::certificate_sha1_hex(*peer);
     unsigned char* der = nullptr;
     const int length = i2d_X509(peer, &der);
@@ -85,7 +84,7 @@ void Session::on_tls_established() {
     OPENSSL_free(der);
     // Mumble calls a certificate "strong" when it verifies against a CA; we accept
     // self-signed ones, which Mumble counts as not strong.
-    strong_certificate = SSL_get_verify_result(stream_.native_handle()) == X509_V_OK;
+    strong_certificate = SSL_get_verify_result(tls) == X509_V_OK;
     X509_free(peer);
   }
   plane_.on_tls_established(*this);
@@ -94,7 +93,7 @@ void Session::on_tls_established() {
 awaitable<void> Session::read_loop() {
   while (!stopped_) {
     auto buffer = reader_.prepare(16 * 1024);
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buffer.data(), buffer.size()), use_tuple);
+    auto [ec, n] = co_await transport_->read_some(asio::buffer(buffer.data(), buffer.size()));
     if (ec) co_return;
     reader_.commit(n);
     if (!account_memory()) co_return;
@@ -131,8 +130,8 @@ awaitable<void> Session::write_loop() {
       co_await write_wakeup_.async_wait(use_tuple);
       continue;
     }
-    // Gather what may go into one TLS record stream write: up to the first frame still waiting
-    // for the store.
+    // Gather what may go into one write (TLS records, or one WebSocket message): up to the first
+    // frame still waiting for the store.
     const std::uint64_t durable = plane_.writes_finished();
     std::size_t batch = 0;
     const std::size_t most = std::min<std::size_t>(write_queue_.size(), 64);
@@ -146,7 +145,7 @@ awaitable<void> Session::write_loop() {
     buffers.reserve(batch);
     for (std::size_t i = 0; i < batch; ++i)
       buffers.emplace_back(write_queue_[i].bytes.data(), write_queue_[i].bytes.size());
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, use_tuple);
+    auto [ec, n] = co_await transport_->write(buffers);
     if (ec) co_return;
     queued_bytes_ -= n;
     write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(batch));
@@ -172,15 +171,19 @@ void Session::finish(std::string reason) {
   write_wakeup_.cancel_one();
 }
 
+std::shared_ptr<SessionTransport> Session::hand_over(std::string_view reason) {
+  auto transport = std::move(transport_);
+  stop(reason);
+  return transport;
+}
+
 void Session::stop(std::string_view reason) {
   if (stopped_) return;
   stopped_ = true;
   account_memory();  // gives back what it held before login
   const SessionPhase was = phase_;
   phase_ = SessionPhase::Closing;
-  boost::system::error_code ignored;
-  stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.lowest_layer().close(ignored);
+  if (transport_) transport_->close(reason);
   write_wakeup_.cancel();
   plane_.on_session_closed(*this, was, reason);
 }

@@ -1,5 +1,6 @@
-// Session: one TLS control connection, from handshake to close. Owned by the ControlPlane's
-// executor (single thread); its coroutines run there and everything it owns dies with it.
+// Session: one control connection, from handshake to close, over a SessionTransport (TLS for
+// Mumble clients, a WebSocket for the browser client). Owned by the ControlPlane's executor
+// (single thread); its coroutines run there and everything it owns dies with it.
 // Shape of the Asio C++20 chat server: deliver() queues and wakes the writer, stop() is the
 // single exit.
 #pragma once
@@ -9,11 +10,10 @@
 #include "protocol/control_message.hpp"
 #include "protocol/crypt_state_ocb2.hpp"
 #include "protocol/version.hpp"
+#include "server/control/session_transport.hpp"
 #include "server/state/leaky_bucket.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -37,10 +37,9 @@ std::string_view to_string(SessionPhase phase) noexcept;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  using Stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
   using Clock = std::chrono::steady_clock;
 
-  Session(ControlPlane& plane, Stream stream, std::uint32_t id);
+  Session(ControlPlane& plane, std::shared_ptr<SessionTransport> transport, std::uint32_t id);
 
   void start();
   // Queues one complete frame; the writer sends frames in order. Never blocks. A frame queued
@@ -58,6 +57,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Sends what is queued (a Reject, a kick notice), then stops. Frames read meanwhile are ignored.
   void finish(std::string reason);
   bool finishing() const noexcept { return finishing_; }
+  // The transport, for a browser's TLS connection that the web server takes over; the session
+  // then ends without closing it. Call only before the session has read or written a frame.
+  std::shared_ptr<SessionTransport> hand_over(std::string_view reason);
+  const SessionTransport& transport() const noexcept { return *transport_; }
   // Stopped, or sending its last frames: nothing more should be built for it.
   bool closed() const noexcept { return stopped_ || finishing_; }
 
@@ -115,7 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool account_memory();
 
   ControlPlane& plane_;
-  Stream stream_;
+  std::shared_ptr<SessionTransport> transport_;
   std::uint32_t id_;
   SessionPhase phase_ = SessionPhase::TlsHandshake;
   protocol::FrameReader reader_;

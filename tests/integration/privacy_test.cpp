@@ -77,7 +77,10 @@ std::string log_about_clients(const PlenumProcess& server) {
   std::istringstream lines(server.log());
   std::string kept;
   for (std::string line; std::getline(lines, line);) {
-    if (line.find("plenum-server listening on") == std::string::npos) kept += line + "\n";
+    // The server's own address (where it listens, where its web client is) is not a client's.
+    if (line.find("plenum-server listening on") == std::string::npos &&
+        line.find("web client at https://") == std::string::npos)
+      kept += line + "\n";
   }
   return kept;
 }

@@ -44,7 +44,8 @@ TEST_SUITE("config") {
   TEST_CASE("the keys bound at startup are exactly the socket, thread, file, privacy and autoban keys") {
     for (const char* key : {"host", "port", "voice_threads", "data_dir", "database", "sslCert",
                             "sslKey", "registerName", "log_ip", "log_names", "autobanAttempts",
-                            "autobanTimeframe", "autobanTime", "metrics_address"}) {
+                            "autobanTimeframe", "autobanTime", "metrics_address", "web",
+                            "web_origins"}) {
       INFO(key);
       CHECK_FALSE(reloadable(key));
     }

@@ -1,0 +1,3 @@
+// doctest runner for tests/web/.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
