@@ -35,29 +35,6 @@ struct Talker {
   std::vector<Bytes> frames;
 };
 
-// How a client reaches the server: the Mumble version decides the UDP format (1.3.4 legacy,
-// 1.5.0 protobuf); without a UDP ping the server never learns the client's UDP address and
-// must tunnel its voice over TCP.
-struct Reach {
-  protocol::Version version{1, 3, 4};
-  bool udp = true;
-};
-
-LoggedIn join_udp(const PlenumProcess& server, const std::string& name, Reach reach = {}) {
-  ClientOptions options;
-  options.port = server.port();
-  options.version = reach.version;
-  auto client = std::make_unique<MumbleTestClient>(options);
-  client->connect(deadline_in(kStep));
-  HandshakeRequest request;
-  request.username = name;
-  request.udp_ping = reach.udp;
-  auto handshake = client->handshake(request, deadline_in(kStep));
-  REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
-  if (reach.udp) REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
-  return LoggedIn{std::move(client), std::move(handshake)};
-}
-
 // What one listener received in the last `window` ticks of a run: packets by sender, and the
 // decoded audio of one sender's stream (the mix user's).
 struct Received {
@@ -127,10 +104,10 @@ TEST_SUITE("engine") {
     constexpr std::size_t kTicks = 200;  // 4 s
     std::vector<Talker> talkers;
     for (std::size_t i = 0; i < tones.size(); ++i) {
-      talkers.push_back({join_udp(*server, "talker" + std::to_string(i)), tones[i].first,
+      talkers.push_back({join_voice(*server, "talker" + std::to_string(i)), tones[i].first,
                          speech_like(tones[i].first, tones[i].second, kTicks)});
     }
-    LoggedIn listener = join_udp(*server, "listener");
+    LoggedIn listener = join_voice(*server, "listener");
     const auto* mix_user = listener.client->model().user_named("Plenary mix");
     REQUIRE_MESSAGE(mix_user != nullptr, "no mix user in a mix channel");
     CHECK(mix_user->plenum_mix_user());
@@ -172,13 +149,13 @@ TEST_SUITE("engine") {
     std::vector<Talker> talkers;
     const std::vector<std::pair<double, double>> tones{{400, -15}, {700, -20}, {1000, -25}};
     for (std::size_t i = 0; i < tones.size(); ++i) {
-      talkers.push_back({join_udp(*server, "talker" + std::to_string(i)), tones[i].first,
+      talkers.push_back({join_voice(*server, "talker" + std::to_string(i)), tones[i].first,
                          speech_like(tones[i].first, tones[i].second, kTicks)});
     }
     // A fan or a street: steady noise, louder than the channel's gate threshold (-50 dBFS) and
     // the initial noise floor's margin, so only the adaptive floor can close the gate on it.
-    talkers.push_back({join_udp(*server, "noisy"), 0, encode_opus(white_noise(-42, kTicks * kFrame, 7), 20)});
-    LoggedIn listener = join_udp(*server, "listener");
+    talkers.push_back({join_voice(*server, "noisy"), 0, encode_opus(white_noise(-42, kTicks * kFrame, 7), 20)});
+    LoggedIn listener = join_voice(*server, "listener");
 
     const auto got = run(talkers, {listener.client.get()}, kTicks, 75, 0);
     std::set<std::uint32_t> heard;
@@ -193,11 +170,11 @@ TEST_SUITE("engine") {
     auto server = start_plenum(engine_options("mix", 4));
     constexpr std::size_t kTicks = 150;  // 3 s
     std::vector<Talker> talkers;
-    talkers.push_back({join_udp(*server, "low"), 400, speech_like(400, -15, kTicks)});
-    talkers.push_back({join_udp(*server, "high"), 1000, speech_like(1000, -22, kTicks)});
-    LoggedIn legacy = join_udp(*server, "legacy", {{1, 3, 4}, true});
-    LoggedIn modern = join_udp(*server, "modern", {{1, 5, 0}, true});
-    LoggedIn tunnel = join_udp(*server, "tunnel", {{1, 5, 0}, false});
+    talkers.push_back({join_voice(*server, "low"), 400, speech_like(400, -15, kTicks)});
+    talkers.push_back({join_voice(*server, "high"), 1000, speech_like(1000, -22, kTicks)});
+    LoggedIn legacy = join_voice(*server, "legacy", true, {1, 3, 4});
+    LoggedIn modern = join_voice(*server, "modern", true, {1, 5, 0});
+    LoggedIn tunnel = join_voice(*server, "tunnel", false, {1, 5, 0});
     REQUIRE(legacy.client->udp_format() == protocol::UdpFormat::Legacy);
     REQUIRE(modern.client->udp_format() == protocol::UdpFormat::Protobuf);
     const auto* mix_user = legacy.client->model().user_named("Plenary mix");
@@ -221,11 +198,11 @@ TEST_SUITE("engine") {
 
   TEST_CASE("a push-to-talk channel suggests push-to-talk, and stops an open noise-only microphone") {
     auto server = start_plenum(engine_options("mix", 4, "ptt"));
-    LoggedIn noisy = join_udp(*server, "noisy");
+    LoggedIn noisy = join_voice(*server, "noisy");
     const auto is_ptt = [](const MumbleProto::SuggestConfig& m) { return m.has_push_to_talk() && m.push_to_talk(); };
     CHECK(noisy.client->wait_for<MumbleProto::SuggestConfig>(is_ptt, deadline_in(kStep)).has_value());
     // A later joiner is told on joining.
-    LoggedIn listener = join_udp(*server, "listener");
+    LoggedIn listener = join_voice(*server, "listener");
     CHECK(listener.client->wait_for<MumbleProto::SuggestConfig>(is_ptt, deadline_in(kStep)).has_value());
 
     // A microphone left open on steady noise: the gate closes once the floor has risen to it

@@ -78,20 +78,6 @@ std::uint16_t metrics_port(const PlenumProcess& server) {
   return static_cast<std::uint16_t>(std::stoi(log.substr(at + prefix.size())));
 }
 
-LoggedIn join(const PlenumProcess& server, const std::string& name) {
-  ClientOptions options;
-  options.port = server.port();
-  auto client = std::make_unique<MumbleTestClient>(options);
-  client->connect(deadline_in(kStep));
-  HandshakeRequest request;
-  request.username = name;
-  request.udp_ping = true;
-  auto handshake = client->handshake(request, deadline_in(kStep));
-  REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
-  REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
-  return LoggedIn{std::move(client), std::move(handshake)};
-}
-
 // Scrapes until `done(page)` holds or the step's deadline passes (the planes publish once a
 // second); returns the last page.
 template <class Done>
@@ -146,8 +132,8 @@ TEST_SUITE("metrics") {
     REQUIRE(in_before >= 0);
     REQUIRE(out_before >= 0);
 
-    auto alice = join(*server, "alice-metrics");
-    auto bob = join(*server, "bob-metrics");
+    auto alice = join_voice(*server, "alice-metrics");
+    auto bob = join_voice(*server, "bob-metrics");
     constexpr int kFrames = 5;
     const Bytes opus{std::byte{0xf8}, std::byte{1}, std::byte{0xfe}, std::byte{1}};
     int heard = 0;

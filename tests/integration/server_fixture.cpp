@@ -40,6 +40,22 @@ LoggedIn log_in(const PlenumProcess& server, const std::string& name, const std:
   return LoggedIn{std::move(client), std::move(handshake)};
 }
 
+LoggedIn join_voice(const PlenumProcess& server, const std::string& name, bool udp,
+                    protocol::Version version) {
+  ClientOptions options;
+  options.port = server.port();
+  options.version = version;
+  auto client = std::make_unique<MumbleTestClient>(options);
+  client->connect(deadline_in(kStep));
+  HandshakeRequest request;
+  request.username = name;
+  request.udp_ping = udp;
+  auto handshake = client->handshake(request, deadline_in(kStep));
+  REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
+  if (udp) REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
+  return LoggedIn{std::move(client), std::move(handshake)};
+}
+
 const protocol::TlsIdentity& test_identity(int which) {
   static std::map<int, protocol::TlsIdentity> identities;
   auto it = identities.find(which);

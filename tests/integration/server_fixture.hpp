@@ -28,6 +28,12 @@ LoggedIn log_in(const PlenumProcess& server, const std::string& name, const std:
                 std::optional<protocol::TlsIdentity> identity = std::nullopt,
                 protocol::Version version = {1, 3, 4});
 
+// Connects, completes the handshake and, with `udp`, the first UDP ping and its echo, so that
+// the server knows the client's UDP address (voice tests). Without it, voice reaches the client
+// through the TCP tunnel. The version decides the UDP format (1.3.4 legacy, >= 1.5.0 protobuf).
+LoggedIn join_voice(const PlenumProcess& server, const std::string& name, bool udp = true,
+                    protocol::Version version = {1, 3, 4});
+
 // A client certificate made once per test binary (RSA key generation is slow).
 const protocol::TlsIdentity& test_identity(int which);
 

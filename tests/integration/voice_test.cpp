@@ -40,22 +40,6 @@ PlenumOptions voice_options() {
   return with_voice_threads(std::move(options));
 }
 
-LoggedIn join(const PlenumProcess& server, const std::string& name, bool udp = true,
-              protocol::Version version = {1, 3, 4}) {
-  ClientOptions options;
-  options.port = server.port();
-  options.version = version;
-  auto client = std::make_unique<MumbleTestClient>(options);
-  client->connect(deadline_in(kStep));
-  HandshakeRequest request;
-  request.username = name;
-  request.udp_ping = udp;
-  auto handshake = client->handshake(request, deadline_in(kStep));
-  REQUIRE_MESSAGE(handshake.synced(), handshake.describe());
-  if (udp) REQUIRE_MESSAGE(handshake.udp_ping_echo.has_value(), name << ": no UDP ping echo");
-  return LoggedIn{std::move(client), std::move(handshake)};
-}
-
 Bytes opus_frame(std::uint8_t tag) {
   return Bytes{std::byte{0xf8}, std::byte{tag}, std::byte{0xfe}, std::byte{tag}};
 }
@@ -200,9 +184,9 @@ TEST_SUITE("voice") {
     auto server = start_with_superuser(voice_options());
     auto admin = log_in_superuser(*server);
     const std::uint32_t other = create_channel(*admin.client, 0, "Other");
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob");
-    auto carol = join(*server, "carol");
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob");
+    auto carol = join_voice(*server, "carol");
     enter(*carol.client, other);
 
     const Bytes first = opus_frame(1), second = opus_frame(2), third = opus_frame(3);
@@ -235,10 +219,10 @@ TEST_SUITE("voice") {
     const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
     const std::uint32_t room = create_channel(*admin.client, hall, "Room");
     const std::uint32_t other = create_channel(*admin.client, 0, "Other");
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob");
-    auto carol = join(*server, "carol");
-    auto dave = join(*server, "dave");
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob");
+    auto carol = join_voice(*server, "carol");
+    auto dave = join_voice(*server, "dave");
     enter(*bob.client, hall);
     enter(*carol.client, room);
     enter(*dave.client, other);
@@ -284,8 +268,8 @@ TEST_SUITE("voice") {
     auto admin = log_in_superuser(*server);
     const std::uint32_t quiet = create_channel(*admin.client, 0, "Quiet");
     set_acl(*admin.client, quiet, {group_rule("all", 0, 0x8 /* Speak */)});
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob");
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob");
     const Bytes opus = opus_frame(5);
 
     MumbleProto::UserState self_mute;
@@ -317,9 +301,9 @@ TEST_SUITE("voice") {
 
   TEST_CASE("a deafened listener receives nothing, the others still do") {
     auto server = start_plenum(voice_options());
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob");
-    auto carol = join(*server, "carol");
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob");
+    auto carol = join_voice(*server, "carol");
     MumbleProto::UserState deaf;
     deaf.set_self_deaf(true);
     set_flags(*bob.client, bob.client->session(), deaf);
@@ -335,8 +319,8 @@ TEST_SUITE("voice") {
 
   TEST_CASE("a client that never sends UDP talks and listens through the TLS tunnel") {
     auto server = start_plenum(voice_options());
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob", false);
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob", false);
     const Bytes hello = opus_frame(7), reply = opus_frame(8);
 
     speak(*bob.client, hello, 0, VoicePath::Tunnel);
@@ -357,8 +341,8 @@ TEST_SUITE("voice") {
 
   TEST_CASE("a legacy (1.3.4) and a protobuf (1.5.0) client hear each other") {
     auto server = start_plenum(voice_options());
-    auto old_client = join(*server, "oldtimer", true, {1, 3, 4});
-    auto new_client = join(*server, "newcomer", true, {1, 5, 0});
+    auto old_client = join_voice(*server, "oldtimer", true, {1, 3, 4});
+    auto new_client = join_voice(*server, "newcomer", true, {1, 5, 0});
     REQUIRE(old_client.client->udp_format() == UdpFormat::Legacy);
     REQUIRE(new_client.client->udp_format() == UdpFormat::Protobuf);
     const Bytes a = opus_frame(10), b = opus_frame(11);
@@ -382,9 +366,9 @@ TEST_SUITE("voice") {
     auto server = start_with_superuser(voice_options());
     auto admin = log_in_superuser(*server);
     const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
-    auto alice = join(*server, "alice");
-    auto listener = join(*server, "listener", true, {1, 5, 0});
-    auto bystander = join(*server, "bystander");
+    auto alice = join_voice(*server, "alice");
+    auto listener = join_voice(*server, "listener", true, {1, 5, 0});
+    auto bystander = join_voice(*server, "bystander");
     enter(*alice.client, hall);
 
     start_listening(*listener.client, hall);
@@ -410,9 +394,9 @@ TEST_SUITE("voice") {
     auto server = start_with_superuser(voice_options());
     auto admin = log_in_superuser(*server);
     const std::uint32_t hall = create_channel(*admin.client, 0, "Hall");
-    auto alice = join(*server, "alice");
-    auto listener = join(*server, "listener", true, {1, 5, 0});
-    auto member = join(*server, "member", true, {1, 5, 0});
+    auto alice = join_voice(*server, "alice");
+    auto listener = join_voice(*server, "listener", true, {1, 5, 0});
+    auto member = join_voice(*server, "member", true, {1, 5, 0});
     enter(*alice.client, hall);
     enter(*member.client, hall);
 
@@ -455,8 +439,8 @@ TEST_SUITE("voice") {
 
   TEST_CASE("a replayed and a tampered datagram are dropped") {
     auto server = start_plenum(voice_options());
-    auto alice = join(*server, "alice", false);
-    auto bob = join(*server, "bob");
+    auto alice = join_voice(*server, "alice", false);
+    auto bob = join_voice(*server, "bob");
     // Alice's UDP comes from a socket of the test's own, with her keys, so that it can send
     // the very same datagram twice.
     const auto& setup = *alice.handshake.model.crypt_setup;
@@ -508,8 +492,8 @@ TEST_SUITE("voice") {
 
   TEST_CASE("the server-query ping reports version 1.5.0, users, max users and bandwidth") {
     auto server = start_plenum(with_voice_threads(integration_options()));
-    auto alice = join(*server, "alice");
-    auto bob = join(*server, "bob", false);
+    auto alice = join_voice(*server, "alice");
+    auto bob = join_voice(*server, "bob", false);
     const std::array<std::uint8_t, 8> ident{8, 7, 6, 5, 4, 3, 2, 1};
     const auto reply = query_ping("127.0.0.1", server->port(), ident, deadline_in(kStep));
     REQUIRE(reply.has_value());
